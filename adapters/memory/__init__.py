@@ -1,0 +1,1 @@
+"""In-memory adapters: the same ports and semantics as the SQL adapter, no I/O."""

@@ -1,0 +1,90 @@
+"""The in-memory database: committed tables, id sequences and a writer lock."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from application.errors import EmailOrUsernameTaken
+from application.ports.database import Database
+from domain.posts import Post
+from domain.tokens import AccessToken
+from domain.users import User
+
+
+@dataclass
+class Tables:
+    """One version of the data. A committed version is never changed in place."""
+
+    users: dict[int, User] = field(default_factory=dict)
+    posts: dict[int, Post] = field(default_factory=dict)
+    tokens: dict[str, AccessToken] = field(default_factory=dict)
+
+    def copy(self) -> Tables:
+        """A private working copy: new dicts holding new entity objects."""
+        return Tables(
+            users={k: replace(v) for k, v in self.users.items()},
+            posts={k: replace(v) for k, v in self.posts.items()},
+            tokens={k: replace(v) for k, v in self.tokens.items()},
+        )
+
+    def check_unique(self, candidate: User | None = None) -> None:
+        """Enforce the unique rules of the SQL schema: lower(email), username."""
+        emails: set[str] = set()
+        usernames: set[str] = set()
+        users = list(self.users.values()) + ([candidate] if candidate is not None else [])
+        for user in users:
+            email = user.email.lower()
+            if email in emails or user.username in usernames:
+                raise EmailOrUsernameTaken()
+            emails.add(email)
+            usernames.add(user.username)
+
+    def delete_user(self, user_id: int) -> None:
+        """Delete a user and, as ON DELETE CASCADE does, everything that refers to them."""
+        self.users.pop(user_id, None)
+        self.posts = {k: p for k, p in self.posts.items() if p.author_id != user_id}
+        self.tokens = {k: t for k, t in self.tokens.items() if t.user_id != user_id}
+
+
+class InMemoryStore(Database):
+    """Holds the committed ``Tables``. Units of work take ``writer_lock`` for their whole life,
+    so writes are serialised as under SQLite; readers read the committed version only."""
+
+    def __init__(self) -> None:
+        self.committed = Tables()
+        self.writer_lock = asyncio.Lock()
+        # Like database sequences, ids are never handed out twice, even after a rollback.
+        self._sequences: dict[str, Iterator[int]] = {}
+
+    def next_id(self, table: str) -> int:
+        return next(self._sequences.setdefault(table, itertools.count(1)))
+
+    async def ping(self) -> None:
+        return None
+
+    async def dispose(self) -> None:
+        return None
+
+
+def snapshot(tables: Tables) -> dict[str, dict[Any, tuple[Any, dict[str, Any]]]]:
+    """Remember every entity of ``tables`` with its field values."""
+    return {
+        name: {key: (entity, {f.name: getattr(entity, f.name) for f in fields(entity)}) for key, entity in table.items()}
+        for name, table in (("users", tables.users), ("posts", tables.posts), ("tokens", tables.tokens))
+    }
+
+
+def restore(tables: Tables, saved: dict[str, dict[Any, tuple[Any, dict[str, Any]]]]) -> None:
+    """Put ``tables`` back as ``snapshot`` found it, resetting the same entity objects in
+    place, so references a use case still holds see the rollback (as an expired ORM object would)."""
+    for name, table in saved.items():
+        restored = {}
+        for key, (entity, values) in table.items():
+            for attribute, value in values.items():
+                setattr(entity, attribute, value)
+            restored[key] = entity
+        setattr(tables, name, restored)

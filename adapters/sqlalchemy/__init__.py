@@ -1,0 +1,1 @@
+"""One SQL adapter for PostgreSQL (asyncpg) and SQLite (aiosqlite)."""

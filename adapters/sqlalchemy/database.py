@@ -1,0 +1,113 @@
+"""Engines, sessions and read connections for PostgreSQL (asyncpg) and SQLite (aiosqlite)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
+
+from adapters.sqlalchemy.mappers import start_mappers
+from application.ports.database import Database
+
+_WRITES = "inkwell_writes"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoolSettings:
+    size: int = 5
+    max_overflow: int = 10
+    timeout: float = 30.0
+    recycle: int = 1800
+    pre_ping: bool = True
+
+
+class SqlAlchemyDatabase(Database):
+    """Owns the engine. Units of work get sessions; readers get short-lived connections.
+
+    - Writes: a session per unit of work, ``expire_on_commit=False``; on SQLite its
+      transaction starts with ``BEGIN IMMEDIATE`` so writers queue on the busy timeout
+      instead of failing when two of them upgrade read locks.
+    - Single-statement reads on PostgreSQL run in autocommit: no BEGIN/ROLLBACK round trips.
+    - Multi-statement reads run in one READ ONLY, REPEATABLE READ transaction on PostgreSQL
+      (one snapshot, no half-seen change); SQLite in WAL mode gives a snapshot per transaction.
+    """
+
+    def __init__(self, url: str | URL, *, pool: PoolSettings | None = None, echo: bool = False) -> None:
+        start_mappers()
+        self.url = make_url(url)
+        self.engine = _create_engine(self.url, pool or PoolSettings(), echo)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            _install_sqlite_hooks(self.engine)
+            self._single_read_engine = self.engine
+            self._consistent_read_engine = self.engine
+        else:
+            self._single_read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self._consistent_read_engine = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self.session_factory: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine.execution_options(**{_WRITES: True}), expire_on_commit=False
+        )
+
+    @asynccontextmanager
+    async def read_one(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for a read of one statement."""
+        async with self._single_read_engine.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def read_consistent(self) -> AsyncIterator[AsyncConnection]:
+        """A connection whose statements all see the same committed state."""
+        async with self._consistent_read_engine.connect() as connection:
+            yield connection
+
+    async def ping(self) -> None:
+        async with self._single_read_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _create_engine(url: URL, pool: PoolSettings, echo: bool) -> AsyncEngine:
+    options: dict[str, Any] = {"echo": echo, "pool_pre_ping": pool.pre_ping}
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        options["connect_args"] = {"timeout": 30}
+        if database in ("", ":memory:"):
+            return create_async_engine(url, **options)
+    options.update(
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout,
+        pool_recycle=pool.recycle,
+    )
+    return create_async_engine(url, **options)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    """The documented aiosqlite recipe: let SQLAlchemy, not the driver, emit BEGIN, so that
+    savepoints work; and turn on what SQLite leaves off (foreign keys, WAL)."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writes = connection.get_execution_options().get(_WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
+
+from adapters.sqlalchemy.database import SqlAlchemyDatabase
+from adapters.sqlalchemy.errors import constraint_errors
+from adapters.sqlalchemy.repositories import (
+    SqlAlchemyPostRepository,
+    SqlAlchemyTokenRepository,
+    SqlAlchemyUserRepository,
+)
+from application.ports.unit_of_work import UnitOfWork
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    """One AsyncSession, one transaction. The connection is checked out at the first
+    statement and returned when the unit of work ends."""
+
+    def __init__(self, database: SqlAlchemyDatabase) -> None:
+        super().__init__()
+        self._session_factory = database.session_factory
+
+    async def _begin(self) -> None:
+        self._session: AsyncSession = self._session_factory()
+        await self._session.begin()
+        self.users = SqlAlchemyUserRepository(self._session)
+        self.posts = SqlAlchemyPostRepository(self._session)
+        self.tokens = SqlAlchemyTokenRepository(self._session)
+
+    async def _commit(self) -> None:
+        with constraint_errors():
+            await self._session.commit()
+
+    async def _rollback(self) -> None:
+        await self._session.rollback()
+
+    async def _close(self) -> None:
+        await self._session.close()
+
+    async def _begin_savepoint(self) -> object:
+        return await self._session.begin_nested()
+
+    async def _rollback_savepoint(self, token: object) -> None:
+        savepoint = cast(AsyncSessionTransaction, token)
+        if savepoint.is_active:
+            await savepoint.rollback()
+
+    async def _release_savepoint(self, token: object) -> None:
+        await cast(AsyncSessionTransaction, token).commit()

@@ -1,0 +1,100 @@
+"""Read models: plain, immutable answers for the entrypoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.posts import Post
+from domain.users import User
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserDTO:
+    id: int
+    email: str
+    username: str
+    full_name: str | None
+    is_active: bool
+    is_superuser: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_entity(cls, user: User) -> UserDTO:
+        assert user.id is not None, "a user is read only after it was stored"
+        return cls(
+            id=user.id,
+            email=user.email,
+            username=user.username,
+            full_name=user.full_name,
+            is_active=user.is_active,
+            is_superuser=user.is_superuser,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostDTO:
+    id: int
+    title: str
+    content: str
+    published: bool
+    author_id: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_entity(cls, post: Post) -> PostDTO:
+        assert post.id is not None, "a post is read only after it was stored"
+        return cls(
+            id=post.id,
+            title=post.title,
+            content=post.content,
+            published=post.published,
+            author_id=post.author_id,
+            created_at=post.created_at,
+            updated_at=post.updated_at,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserWithPostsDTO:
+    user: UserDTO
+    posts: list[PostDTO]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credentials:
+    """What login needs to know about a user, and no more."""
+
+    user_id: int
+    hashed_password: str
+    is_active: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor:
+    """The authenticated caller of a use case."""
+
+    id: int
+    is_superuser: bool
+
+    def may_manage(self, user_id: int) -> bool:
+        return self.is_superuser or self.id == user_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """Offset pagination; bounds are enforced at the edge."""
+
+    skip: int = 0
+    limit: int = 100

@@ -1,0 +1,1 @@
+"""Ports: the interfaces the use cases need and the adapters implement."""

@@ -1,0 +1,58 @@
+"""Repositories: load and store aggregates inside a unit of work. They never commit."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+
+from domain.posts import Post
+from domain.tokens import AccessToken
+from domain.users import User
+
+
+class UserRepository(ABC):
+    """Users of the current unit of work; changes to loaded users are saved on commit."""
+
+    @abstractmethod
+    async def add(self, user: User) -> None:
+        """Store a new user and assign its id.
+
+        Raises ``EmailOrUsernameTaken`` when the email (compared case-insensitively) or the
+        username belongs to another user, here or at commit.
+        """
+
+    @abstractmethod
+    async def get(self, user_id: int) -> User | None:
+        """The user with this id, or None."""
+
+    @abstractmethod
+    async def delete(self, user: User) -> None:
+        """Remove the user with everything that belongs to them (posts, tokens)."""
+
+
+class PostRepository(ABC):
+    """Posts of the current unit of work."""
+
+    @abstractmethod
+    async def add(self, post: Post) -> None:
+        """Store a new post and assign its id."""
+
+
+class TokenRepository(ABC):
+    """Access tokens, known only by the hash of their secret."""
+
+    @abstractmethod
+    async def add(self, token: AccessToken) -> None:
+        """Store a new token."""
+
+    @abstractmethod
+    async def delete_by_hash(self, token_hash: str) -> None:
+        """End one token; no error if it is already gone."""
+
+    @abstractmethod
+    async def delete_for_user(self, user_id: int) -> None:
+        """End every token of one user."""
+
+    @abstractmethod
+    async def delete_expired(self, user_id: int, now: datetime) -> None:
+        """Forget a user's tokens that expired before ``now``."""

@@ -1,0 +1,1 @@
+"""The domain: entities, their invariants and domain errors. Standard library only."""

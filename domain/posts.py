@@ -1,0 +1,51 @@
+"""The Post entity and its rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.text import require_text
+
+TITLE_MAX_LENGTH = 255
+CONTENT_MAX_LENGTH = 100_000
+WELCOME_CONTENT = "This is your first post on Inkwell. Edit it, publish more, and say hello."
+
+
+def validate_title(title: str) -> str:
+    return require_text("title", title, min_length=1, max_length=TITLE_MAX_LENGTH)
+
+
+def validate_content(content: str) -> str:
+    return require_text("content", content, min_length=1, max_length=CONTENT_MAX_LENGTH)
+
+
+@dataclass(eq=False, kw_only=True)
+class Post:
+    """A piece of writing by one author, referred to by id."""
+
+    id: int | None = None
+    title: str
+    content: str
+    published: bool = False
+    author_id: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def write(cls, *, author_id: int, title: str, content: str, published: bool, now: datetime) -> Post:
+        return cls(
+            title=validate_title(title),
+            content=validate_content(content),
+            published=published,
+            author_id=author_id,
+            created_at=now,
+            updated_at=now,
+        )
+
+    @classmethod
+    def welcome(cls, *, author_id: int, username: str, now: datetime) -> Post:
+        """The published post every new user starts with."""
+        return cls.write(
+            author_id=author_id, title=f"Welcome {username}!", content=WELCOME_CONTENT, published=True, now=now
+        )

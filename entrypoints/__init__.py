@@ -1,0 +1,1 @@
+"""The composition root and the ways in: HTTP (FastAPI) and the CLI."""

@@ -1,0 +1,98 @@
+"""The composition root: which adapter serves which port."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.clock import SystemClock
+from adapters.memory.readers import InMemoryCredentialsReader, InMemoryUserReader
+from adapters.memory.store import InMemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
+from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
+from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.use_cases.authenticate import Authenticate
+from application.use_cases.create_superuser import CreateSuperuser
+from application.use_cases.delete_user import DeleteUser
+from application.use_cases.get_user import GetUser
+from application.use_cases.get_user_with_posts import GetUserWithPosts
+from application.use_cases.identify_caller import IdentifyCaller
+from application.use_cases.list_users import ListUsers
+from application.use_cases.log_out import LogOut
+from application.use_cases.register_user import RegisterUser
+from application.use_cases.search_users import SearchUsers
+from application.use_cases.update_user import UpdateUser
+from entrypoints.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    """Engines and stores are singletons, built on first use (never at import); units of
+    work and use cases are factories: a new one per use."""
+
+    settings = providers.Singleton(Settings)
+
+    clock = providers.Singleton(SystemClock)
+    password_hasher = providers.Singleton(
+        Argon2PasswordHasher,
+        time_cost=settings.provided.argon2_time_cost,
+        memory_cost_kib=settings.provided.argon2_memory_cost_kib,
+        parallelism=settings.provided.argon2_parallelism,
+    )
+
+    database = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(InMemoryStore),
+        sqlalchemy=providers.Singleton(
+            SqlAlchemyDatabase,
+            url=settings.provided.database_url,
+            pool=providers.Factory(
+                PoolSettings,
+                size=settings.provided.db_pool_size,
+                max_overflow=settings.provided.db_max_overflow,
+                timeout=settings.provided.db_pool_timeout,
+                recycle=settings.provided.db_pool_recycle,
+                pre_ping=settings.provided.db_pool_pre_ping,
+            ),
+            echo=settings.provided.db_echo,
+        ),
+    )
+    unit_of_work = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Factory(InMemoryUnitOfWork, database),
+        sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, database),
+    )
+    user_reader = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(InMemoryUserReader, database),
+        sqlalchemy=providers.Singleton(SqlAlchemyUserReader, database),
+    )
+    credentials_reader = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(InMemoryCredentialsReader, database),
+        sqlalchemy=providers.Singleton(SqlAlchemyCredentialsReader, database),
+    )
+    token_ttl = providers.Factory(timedelta, seconds=settings.provided.access_token_ttl_seconds)
+
+    register_user = providers.Factory(
+        RegisterUser, uow_factory=unit_of_work.provider, hasher=password_hasher, clock=clock
+    )
+    create_superuser = providers.Factory(CreateSuperuser, register_user=register_user)
+    authenticate = providers.Factory(
+        Authenticate,
+        uow_factory=unit_of_work.provider,
+        credentials=credentials_reader,
+        hasher=password_hasher,
+        clock=clock,
+        token_ttl=token_ttl,
+    )
+    identify_caller = providers.Factory(IdentifyCaller, credentials=credentials_reader, clock=clock)
+    log_out = providers.Factory(LogOut, uow_factory=unit_of_work.provider)
+    get_user = providers.Factory(GetUser, reader=user_reader)
+    list_users = providers.Factory(ListUsers, reader=user_reader)
+    search_users = providers.Factory(SearchUsers, reader=user_reader)
+    get_user_with_posts = providers.Factory(GetUserWithPosts, reader=user_reader)
+    update_user = providers.Factory(UpdateUser, uow_factory=unit_of_work.provider, hasher=password_hasher, clock=clock)
+    delete_user = providers.Factory(DeleteUser, uow_factory=unit_of_work.provider)

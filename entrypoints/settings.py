@@ -1,0 +1,35 @@
+"""Configuration from the environment (and a ``.env`` file), read once at start-up."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/inkwell.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    persistence: Literal["sqlalchemy", "memory"] = "sqlalchemy"
+    db_pool_size: int = Field(5, ge=1)
+    db_max_overflow: int = Field(10, ge=0)
+    db_pool_timeout: float = Field(30.0, gt=0)
+    db_pool_recycle: int = 1800
+    db_pool_pre_ping: bool = True
+    db_echo: bool = False
+    db_connect_attempts: int = Field(5, ge=1)
+    """Start-up checks the database this many times, with a growing pause, before giving up."""
+
+    access_token_ttl_seconds: int = Field(3600, ge=60)
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_cost_kib: int = Field(65536, ge=8)
+    argon2_parallelism: int = Field(4, ge=1)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(1, ge=1)
+    access_log: bool = False
