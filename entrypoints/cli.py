@@ -1,0 +1,105 @@
+"""Operator commands: ``python -m entrypoints.cli {migrate,serve,create-superuser}``.
+
+Every command reads the same settings as the service (``DATABASE_URL``, ``HOST``,
+``PORT``, ``WORKERS``, ... from the environment or ``.env``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPERUSER_PASSWORD_VARIABLE = "INKWELL_SUPERUSER_PASSWORD"
+
+
+def migrate(database_url: str) -> None:
+    """Upgrade the database to the newest revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    command.upgrade(config, "head")
+
+
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "entrypoints.http.main:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        proxy_headers=True,
+    )
+
+
+async def create_superuser(email: str, username: str, password: str) -> str:
+    from application.use_cases.create_superuser import CreateSuperuserCommand
+    from entrypoints.container import Container
+
+    container = Container()
+    database = container.database()
+    try:
+        user = await container.create_superuser().execute(
+            CreateSuperuserCommand(email=email, username=username, password=password)
+        )
+    finally:
+        await database.dispose()
+    return f"created superuser {user.username} (id {user.id})"
+
+
+def _read_password() -> str:
+    from_environment = os.environ.get(SUPERUSER_PASSWORD_VARIABLE)
+    if from_environment:
+        return from_environment
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password (again): "):
+        raise SystemExit("passwords differ")
+    return password
+
+
+def main(argv: list[str] | None = None) -> int:
+    from application.errors import ApplicationError
+    from domain.errors import InvalidValue
+    from entrypoints.settings import Settings
+
+    parser = argparse.ArgumentParser(prog="inkwell", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    commands.add_parser("serve", help="run the HTTP service (uvicorn)")
+    superuser = commands.add_parser(
+        "create-superuser", help=f"create a superuser; password from ${SUPERUSER_PASSWORD_VARIABLE} or a prompt"
+    )
+    superuser.add_argument("--email", required=True)
+    superuser.add_argument("--username", required=True)
+    arguments = parser.parse_args(argv)
+
+    settings = Settings()
+    if arguments.command == "migrate":
+        migrate(settings.database_url)
+    elif arguments.command == "serve":
+        serve(settings.host, settings.port, settings.workers, settings.access_log)
+    else:
+        password = _read_password()
+        if not 8 <= len(password) <= 100:
+            print("password must be 8 to 100 characters long", file=sys.stderr)
+            return 2
+        try:
+            print(asyncio.run(create_superuser(arguments.email, arguments.username, password)))
+        except (ApplicationError, InvalidValue) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The FastAPI entrypoint: thin routes over use cases."""

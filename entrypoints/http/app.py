@@ -1,0 +1,67 @@
+"""``create_app(container)``: the FastAPI app, built around a container it is handed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from application.ports.database import Database
+from entrypoints.container import Container
+from entrypoints.http.errors import install_error_handlers
+from entrypoints.http.middleware import BodySizeLimit, TrailingSlashInsensitive
+from entrypoints.http.routers import auth, health, users
+
+logger = logging.getLogger("inkwell")
+
+
+class DatabaseUnreachable(RuntimeError):
+    """Start-up gave up on the database."""
+
+
+async def wait_for_database(database: Database, attempts: int, first_pause: float = 0.5) -> None:
+    """Ping until the database answers; after ``attempts`` failures, raise with the last reason."""
+    pause = first_pause
+    for attempt in range(1, attempts + 1):
+        try:
+            await database.ping()
+            return
+        except Exception as error:  # whatever the driver raises, retry, then report it
+            if attempt == attempts:
+                raise DatabaseUnreachable(f"database unreachable after {attempts} attempts: {error!r}") from error
+            logger.warning("database not ready (attempt %d/%d): %r", attempt, attempts, error)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
+def create_app(container: Container) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = container.database()
+        await wait_for_database(database, container.settings().db_connect_attempts)
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await database.dispose()
+
+    app = FastAPI(
+        title="Inkwell",
+        version="0.1.0",
+        description="Users, posts, comments and followers.",
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
+    app.state.container = container
+    app.state.ready = False
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(users.router)
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(TrailingSlashInsensitive)
+    return app

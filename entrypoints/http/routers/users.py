@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from application.dto import Page, UserDTO
+from application.use_cases.delete_user import DeleteUserCommand
+from application.use_cases.list_users import ListUsersQuery
+from application.use_cases.register_user import RegisterUserCommand
+from application.use_cases.search_users import SearchUsersQuery
+from application.use_cases.update_user import UpdateUserCommand
+from entrypoints.http.dependencies import ContainerDep, CurrentActor, CurrentUser
+from entrypoints.http.schemas import SearchText, UserCreate, UserResponse, UserUpdate, UserWithPostsResponse
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+
+MAX_SKIP = 2**31 - 1
+Skip = Annotated[int, Query(ge=0, le=MAX_SKIP)]
+
+
+@router.post("", status_code=201, response_model=UserResponse)
+async def register_user(body: UserCreate, container: ContainerDep) -> UserDTO:
+    command = RegisterUserCommand(
+        email=body.email, username=body.username, password=body.password, full_name=body.full_name
+    )
+    return await container.register_user().execute(command)
+
+
+@router.get("", response_model=list[UserResponse])
+async def list_users(
+    container: ContainerDep,
+    skip: Skip = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    active_only: bool = False,
+) -> list[UserDTO]:
+    query = ListUsersQuery(page=Page(skip=skip, limit=limit), active_only=active_only)
+    return await container.list_users().execute(query)
+
+
+@router.get("/search", response_model=list[UserResponse])
+async def search_users(
+    container: ContainerDep,
+    q: Annotated[SearchText, Query(min_length=2, max_length=100)],
+    skip: Skip = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> list[UserDTO]:
+    return await container.search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
+
+
+@router.get("/me", response_model=UserResponse)
+async def read_me(user: CurrentUser) -> UserDTO:
+    return user
+
+
+@router.get("/{user_id}", response_model=UserResponse)
+async def get_user(user_id: int, container: ContainerDep) -> UserDTO:
+    return await container.get_user().execute(user_id)
+
+
+@router.get("/{user_id}/with-posts", response_model=UserWithPostsResponse)
+async def get_user_with_posts(user_id: int, container: ContainerDep) -> dict[str, object]:
+    found = await container.get_user_with_posts().execute(user_id)
+    return {**asdict(found.user), "posts": found.posts}
+
+
+@router.patch("/{user_id}", response_model=UserResponse)
+async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, container: ContainerDep) -> UserDTO:
+    return await container.update_user().execute(UpdateUserCommand(actor=actor, user_id=user_id, **body.given()))
+
+
+@router.delete("/{user_id}", status_code=204)
+async def delete_user(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
+    await container.delete_user().execute(DeleteUserCommand(actor=actor, user_id=user_id))
+    return Response(status_code=204)
+

@@ -1,0 +1,109 @@
+"""Request and response bodies: the edge's validation of ../shared/API.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from domain.errors import InvalidValue
+from domain.text import require_text
+from domain.users import validate_username
+
+
+def _domain_rule(rule: Callable[[str], str]) -> AfterValidator:
+    """Run a domain rule as a pydantic validator, so its failure is an ordinary 422."""
+
+    def check(value: str) -> str:
+        try:
+            return rule(value)
+        except InvalidValue as error:
+            raise ValueError(error.message) from None
+
+    return AfterValidator(check)
+
+
+def _storable(field: str, *, min_length: int, max_length: int) -> AfterValidator:
+    return _domain_rule(lambda value: require_text(field, value, min_length=min_length, max_length=max_length))
+
+
+Email = Annotated[EmailStr, StringConstraints(max_length=255)]
+Username = Annotated[str, StringConstraints(min_length=3, max_length=100), _domain_rule(validate_username)]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=100), _storable("password", min_length=8, max_length=100)]
+FullName = Annotated[str, StringConstraints(max_length=255), _storable("full_name", min_length=0, max_length=255)]
+SearchText = Annotated[str, _storable("q", min_length=2, max_length=100)]
+
+
+class RequestBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UserCreate(RequestBody):
+    email: Email
+    username: Username
+    password: Password
+    full_name: FullName | None = None
+
+
+class UserUpdate(RequestBody):
+    """Only the fields sent change; ``null`` is accepted for ``full_name`` alone."""
+
+    email: Email = Field(default=None)
+    username: Username = Field(default=None)
+    full_name: FullName | None = None
+    password: Password = Field(default=None)
+    is_active: bool = Field(default=None)
+
+    def given(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class LoginForm(BaseModel):
+    """The OAuth2 password form; other OAuth2 fields (grant_type, scope, ...) are ignored."""
+
+    username: Annotated[str, _storable("username", min_length=1, max_length=255)]
+    password: Annotated[str, _storable("password", min_length=1, max_length=1024)]
+
+
+class UserResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    username: str
+    full_name: str | None
+    is_active: bool
+    is_superuser: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class PostResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    content: str
+    published: bool
+    author_id: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserWithPostsResponse(UserResponse):
+    posts: list[PostResponse]
+
+
+class TokenResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    access_token: str
+    token_type: str
+    expires_in: int
+
+
+class HealthResponse(BaseModel):
+    status: str
+    database: str
