@@ -1,0 +1,130 @@
+"""Shared fixtures. Backends: ``memory`` (the fakes), ``sqlite`` and ``postgres``.
+
+PostgreSQL tests run against a database created for this run and dropped after it.
+When the server is unreachable they are skipped with the reason, except with
+``CI=true``, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from adapters.memory.readers import InMemoryCredentialsReader, InMemoryUserReader
+from adapters.memory.store import InMemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWork
+from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
+from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.ports.database import Database
+from application.ports.readers import CredentialsReader, UserReader
+from application.ports.unit_of_work import UnitOfWork
+from tests.databases import (
+    PostgresUnavailable,
+    create_postgres_database,
+    drop_postgres_database,
+    empty_tables,
+    migrate,
+)
+from tests.fakes import ManualClock, cheap_argon2
+
+BACKENDS = ("memory", "sqlite", "postgres")
+SQL_BACKENDS = ("sqlite", "postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+T = TypeVar("T")
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture(scope="session")
+def hasher() -> Iterator[Argon2PasswordHasher]:
+    hasher = cheap_argon2()
+    yield hasher
+    hasher.close()
+
+
+def run_in_thread(coroutine: Coroutine[object, object, T]) -> T:
+    """Run set-up work on its own event loop, so a sync fixture may do it whenever it is
+    first asked for, even from inside an async fixture."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("sqlite") / "inkwell.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    run_in_thread(migrate(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    try:
+        url = run_in_thread(create_postgres_database())
+    except PostgresUnavailable as error:
+        if IN_CI:
+            pytest.fail(f"CI=true and {error}", pytrace=False)
+        pytest.skip(f"!!! POSTGRESQL TESTS SKIPPED: {error}")
+    try:
+        run_in_thread(migrate(url))
+        yield url
+    finally:
+        run_in_thread(drop_postgres_database(url))
+
+
+async def database_url(request: pytest.FixtureRequest, name: str) -> str:
+    """The migrated, emptied database of one SQL backend."""
+    url: str = request.getfixturevalue(f"{name}_url")
+    await empty_tables(url)
+    return url
+
+
+@dataclass
+class Backend:
+    """One persistence adapter, wired: what a use case needs from it."""
+
+    name: str
+    database: Database
+    uow: Callable[[], UnitOfWork]
+    users: UserReader
+    credentials: CredentialsReader
+
+
+def memory_backend() -> Backend:
+    store = InMemoryStore()
+    return Backend(
+        "memory", store, lambda: InMemoryUnitOfWork(store), InMemoryUserReader(store), InMemoryCredentialsReader(store)
+    )
+
+
+def sql_backend(name: str, url: str) -> Backend:
+    db = SqlAlchemyDatabase(url, pool=PoolSettings(size=5, max_overflow=5, timeout=10))
+    return Backend(name, db, lambda: SqlAlchemyUnitOfWork(db), SqlAlchemyUserReader(db), SqlAlchemyCredentialsReader(db))
+
+
+@pytest.fixture(params=BACKENDS)
+async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
+    if request.param == "memory":
+        yield memory_backend()
+        return
+    wired = sql_backend(request.param, await database_url(request, request.param))
+    yield wired
+    await wired.database.dispose()
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+async def sql_url(request: pytest.FixtureRequest) -> str:
+    """An emptied, migrated database URL of each SQL backend."""
+    return await database_url(request, request.param)
