@@ -25,7 +25,8 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def _commit(self) -> None:
         self._work.check_unique()
-        self._store.committed = self._work
+        # Publish copies: entities the use case still holds are detached, as after an ORM commit.
+        self._store.committed = self._work.copy()
 
     async def _rollback(self) -> None:
         self._work = Tables()

@@ -43,9 +43,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         return await self._session.begin_nested()
 
     async def _rollback_savepoint(self, token: object) -> None:
-        savepoint = cast(AsyncSessionTransaction, token)
-        if savepoint.is_active:
-            await savepoint.rollback()
+        # Also after a failed flush has deactivated it: only this rollback frees the parent.
+        await cast(AsyncSessionTransaction, token).rollback()
 
     async def _release_savepoint(self, token: object) -> None:
         await cast(AsyncSessionTransaction, token).commit()

@@ -1,0 +1,175 @@
+"""Reader and repository semantics, the same on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from application.dto import Page
+from application.errors import EmailOrUsernameTaken
+from application.tokens import hash_token
+from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUser, RegisterUserCommand
+from domain.posts import Post
+from domain.tokens import AccessToken
+from domain.users import User
+from tests.conftest import Backend
+from tests.fakes import ManualClock, cheap_argon2
+
+PAGE = Page(skip=0, limit=100)
+
+
+async def add_users(backend: Backend, clock: ManualClock, *specs: tuple[str, str | None, bool]) -> list[User]:
+    """Store users (username, full name, active), one second apart, in one transaction."""
+    added = []
+    async with backend.uow() as uow:
+        for username, full_name, active in specs:
+            user = User.register(
+                email=f"{username}@Example.com", username=username, hashed_password="h", full_name=full_name,
+                now=clock.now(),
+            )
+            user.set_active(active, clock.now())
+            await uow.users.add(user)
+            added.append(user)
+            clock.advance(timedelta(seconds=1))
+        await uow.commit()
+    return added
+
+
+async def test_add_assigns_ids_in_order(backend: Backend, clock: ManualClock) -> None:
+    users = await add_users(backend, clock, ("ann", None, True), ("bob", None, True))
+    assert users[0].id is not None and users[1].id is not None
+    assert users[0].id < users[1].id
+
+
+@pytest.mark.parametrize(("email", "username"), [("ANN@example.COM", "other"), ("other@example.com", "ann")])
+async def test_email_case_insensitively_and_username_are_unique(
+    backend: Backend, clock: ManualClock, email: str, username: str
+) -> None:
+    await add_users(backend, clock, ("ann", None, True))
+    with pytest.raises(EmailOrUsernameTaken):
+        async with backend.uow() as uow:
+            await uow.users.add(
+                User.register(email=email, username=username, hashed_password="h", full_name=None, now=clock.now())
+            )
+            await uow.commit()
+    assert len(await backend.users.list(PAGE, active_only=False)) == 1
+
+
+async def test_list_orders_by_id_and_pages(backend: Backend, clock: ManualClock) -> None:
+    await add_users(backend, clock, *[(f"user{i}", None, True) for i in range(5)])
+    page = await backend.users.list(Page(skip=1, limit=2), active_only=False)
+    assert [u.username for u in page] == ["user1", "user2"]
+
+
+async def test_active_only_lists_active_users_newest_first(backend: Backend, clock: ManualClock) -> None:
+    await add_users(backend, clock, ("old", None, True), ("gone", None, False), ("new", None, True))
+    assert [u.username for u in await backend.users.list(PAGE, active_only=True)] == ["new", "old"]
+
+
+async def test_search_is_a_case_insensitive_substring_match(backend: Backend, clock: ManualClock) -> None:
+    await add_users(backend, clock, ("ann", "Ann Lee", True), ("bob", "Bob Marley", True), ("cyd", None, True))
+    assert [u.username for u in await backend.users.search("MARL", PAGE)] == ["bob"]
+    assert [u.username for u in await backend.users.search("example", PAGE)] == ["ann", "bob", "cyd"]
+    assert [u.username for u in await backend.users.search("EXAMPLE", Page(skip=1, limit=1))] == ["bob"]
+
+
+@pytest.mark.parametrize("wildcard", ["%", "_", "\\"])
+async def test_search_takes_wildcards_literally(backend: Backend, clock: ManualClock, wildcard: str) -> None:
+    await add_users(backend, clock, ("plain", "Plain Name", True), ("odd", f"Odd{wildcard}Name", True))
+    assert [u.username for u in await backend.users.search(f"d{wildcard}n", PAGE)] == ["odd"]
+    assert [u.username for u in await backend.users.search(wildcard * 2, PAGE)] == []
+
+
+async def test_with_posts_lists_posts_by_id(backend: Backend, clock: ManualClock) -> None:
+    (ann,) = await add_users(backend, clock, ("ann", None, True))
+    assert ann.id is not None
+    async with backend.uow() as uow:
+        for title in ("one", "two", "three"):
+            await uow.posts.add(Post.write(author_id=ann.id, title=title, content="c", published=True, now=clock.now()))
+        await uow.commit()
+    found = await backend.users.get_with_posts(ann.id)
+    assert found is not None
+    assert [p.title for p in found.posts] == ["one", "two", "three"]
+    assert found.posts[0].created_at == clock.now()
+    assert found.posts[0].created_at.utcoffset() == timedelta(0)
+
+
+async def test_unknown_and_impossible_ids_are_not_found(backend: Backend) -> None:
+    for user_id in (1, 0, -1, 2**31, 10**15):
+        assert await backend.users.get(user_id) is None
+        assert await backend.users.get_with_posts(user_id) is None
+
+
+async def test_credentials_are_found_by_email_case_insensitively_or_by_username(
+    backend: Backend, clock: ManualClock
+) -> None:
+    (ann,) = await add_users(backend, clock, ("ann", None, True))
+    by_email = await backend.credentials.find_credentials("ANN@example.com")
+    by_username = await backend.credentials.find_credentials("ann")
+    assert by_email is not None and by_username is not None
+    assert by_email.user_id == by_username.user_id == ann.id
+    assert await backend.credentials.find_credentials("ANN") is None
+    assert await backend.credentials.find_credentials("nobody@example.com") is None
+
+
+async def test_token_resolves_to_its_active_owner_until_it_expires(backend: Backend, clock: ManualClock) -> None:
+    ann, bob = await add_users(backend, clock, ("ann", None, True), ("bob", None, False))
+    assert ann.id is not None and bob.id is not None
+    async with backend.uow() as uow:
+        for owner, secret in ((ann.id, "ann-secret"), (bob.id, "bob-secret")):
+            await uow.tokens.add(
+                AccessToken(
+                    token_hash=hash_token(secret), user_id=owner, created_at=clock.now(),
+                    expires_at=clock.now() + timedelta(hours=1),
+                )
+            )
+        await uow.commit()
+    owner = await backend.credentials.user_for_token(hash_token("ann-secret"), clock.now())
+    assert owner is not None and owner.id == ann.id
+    assert await backend.credentials.user_for_token(hash_token("bob-secret"), clock.now()) is None
+    assert await backend.credentials.user_for_token(hash_token("unknown"), clock.now()) is None
+    later = clock.now() + timedelta(hours=1)
+    assert await backend.credentials.user_for_token(hash_token("ann-secret"), later) is None
+
+
+async def test_token_deletions(backend: Backend, clock: ManualClock) -> None:
+    (ann,) = await add_users(backend, clock, ("ann", None, True))
+    assert ann.id is not None
+    now = clock.now()
+    async with backend.uow() as uow:
+        for secret, lifetime in (("old", -1), ("a", 1), ("b", 1)):
+            await uow.tokens.add(
+                AccessToken(token_hash=hash_token(secret), user_id=ann.id, created_at=now,
+                            expires_at=now + timedelta(hours=lifetime))
+            )
+        await uow.commit()
+
+    async def valid(secret: str) -> bool:
+        return await backend.credentials.user_for_token(hash_token(secret), now) is not None
+
+    async with backend.uow() as uow:
+        await uow.tokens.delete_expired(ann.id, now)
+        await uow.tokens.delete_by_hash(hash_token("a"))
+        await uow.tokens.delete_by_hash(hash_token("never-issued"))
+        await uow.commit()
+    assert (await valid("a"), await valid("b")) == (False, True)
+    async with backend.uow() as uow:
+        await uow.tokens.delete_for_user(ann.id)
+        await uow.commit()
+    assert not await valid("b")
+
+
+async def test_racing_registrations_of_one_email_create_one_user(backend: Backend, clock: ManualClock) -> None:
+    register = RegisterUser(backend.uow, cheap_argon2(), clock)
+    commands = [
+        RegisterUserCommand(email=f"{'SAME' if i % 2 else 'same'}@example.com", username=f"racer{i}", password="p" * 8)
+        for i in range(6)
+    ]
+    results = await asyncio.gather(*(register.execute(c) for c in commands), return_exceptions=True)
+    created = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(created) == 1
+    assert all(isinstance(r, EmailOrUsernameRegistered) for r in refused)
+    assert len(await backend.users.list(PAGE, active_only=False)) == 1
