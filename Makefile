@@ -1,0 +1,56 @@
+# Everything runs from a local virtualenv that `make install` builds (and any target
+# below rebuilds when pyproject.toml changes). Needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+BENCH_DIR ?= ../shared/bench
+BENCH_PORT ?= 8101
+
+.PHONY: install run serve migrate superuser lint format test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: apply migrations, then serve (SQLite under ./var/ unless DATABASE_URL says otherwise)
+run: migrate serve
+
+## serve: HOST, PORT, WORKERS and DATABASE_URL come from the environment or .env
+serve: install
+	$(BIN)/python -m entrypoints.cli serve
+
+migrate: install
+	$(BIN)/python -m entrypoints.cli migrate
+
+## superuser: make superuser EMAIL=... USERNAME=... (asks for the password)
+superuser: install
+	$(BIN)/python -m entrypoints.cli create-superuser --email "$(EMAIL)" --username "$(USERNAME)"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## test: unit, integration (memory, SQLite, PostgreSQL) and e2e suites
+test: install
+	$(BIN)/pytest
+
+## bench: Inkwell beside the reference servers, with the shared harness
+bench: install
+	cd $(BENCH_DIR) && ./compare.sh --peer raw_limit --peer seed_ref \
+		--peer inkwell@$(BENCH_PORT)='cd $(CURDIR) && exec make --no-print-directory serve' \
+		--prepare inkwell='cd $(CURDIR) && make --no-print-directory migrate' $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
