@@ -99,4 +99,3 @@ class User:
     def set_active(self, is_active: bool, now: datetime) -> None:
         self.is_active = is_active
         self.updated_at = now
-

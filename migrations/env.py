@@ -44,12 +44,14 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
-async def _run_online() -> None:
-    url = _url()
+def _ensure_sqlite_directory(url: str) -> None:
     if url.startswith("sqlite") and ":memory:" not in url:
         path = url.split("///", 1)[-1]
         if path:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+
+
+async def _run_online(url: str) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
@@ -66,4 +68,5 @@ if context.is_offline_mode():
 elif (shared := config.attributes.get("connection")) is not None:
     _run(shared)
 else:
-    asyncio.run(_run_online())
+    _ensure_sqlite_directory(_url())
+    asyncio.run(_run_online(_url()))

@@ -7,8 +7,8 @@ When the server is unreachable they are skipped with the reason, except with
 
 from __future__ import annotations
 
-import os
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -111,7 +111,9 @@ def memory_backend() -> Backend:
 
 def sql_backend(name: str, url: str) -> Backend:
     db = SqlAlchemyDatabase(url, pool=PoolSettings(size=5, max_overflow=5, timeout=10))
-    return Backend(name, db, lambda: SqlAlchemyUnitOfWork(db), SqlAlchemyUserReader(db), SqlAlchemyCredentialsReader(db))
+    return Backend(
+        name, db, lambda: SqlAlchemyUnitOfWork(db), SqlAlchemyUserReader(db), SqlAlchemyCredentialsReader(db)
+    )
 
 
 @pytest.fixture(params=BACKENDS)

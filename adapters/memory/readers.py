@@ -16,7 +16,7 @@ class InMemoryUserReader(UserReader):
         user = self._store.committed.users.get(user_id)
         return None if user is None else UserDTO.from_entity(user)
 
-    async def list(self, page: Page, *, active_only: bool) -> list[UserDTO]:
+    async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
         users = list(self._store.committed.users.values())
         if active_only:
             users = sorted((u for u in users if u.is_active), key=lambda u: (u.created_at, u.id or 0), reverse=True)

@@ -73,7 +73,9 @@ class InMemoryStore(Database):
 def snapshot(tables: Tables) -> dict[str, dict[Any, tuple[Any, dict[str, Any]]]]:
     """Remember every entity of ``tables`` with its field values."""
     return {
-        name: {key: (entity, {f.name: getattr(entity, f.name) for f in fields(entity)}) for key, entity in table.items()}
+        name: {
+            key: (entity, {f.name: getattr(entity, f.name) for f in fields(entity)}) for key, entity in table.items()
+        }
         for name, table in (("users", tables.users), ("posts", tables.posts), ("tokens", tables.tokens))
     }
 

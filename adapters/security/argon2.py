@@ -25,9 +25,7 @@ class Argon2PasswordHasher(PasswordHasher):
         max_workers: int | None = None,
     ) -> None:
         self._argon2 = _Argon2(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
-        self._executor = ThreadPoolExecutor(
-            max_workers=max_workers or os.cpu_count() or 2, thread_name_prefix="argon2"
-        )
+        self._executor = ThreadPoolExecutor(max_workers=max_workers or os.cpu_count() or 2, thread_name_prefix="argon2")
         self._dummy_hash = self._argon2.hash("inkwell timing equaliser")
 
     async def hash(self, password: str) -> str:
@@ -53,4 +51,3 @@ class Argon2PasswordHasher(PasswordHasher):
             return self._argon2.verify(hashed_password, password) and known
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
-

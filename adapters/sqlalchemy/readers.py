@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import BindParameter, bindparam, func, or_, select
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.repositories import MAX_ID
@@ -43,7 +43,7 @@ _active_users_newest_first = (
     .offset(bindparam("skip"))
     .limit(bindparam("limit"))
 )
-_pattern = bindparam("pattern")
+_pattern: BindParameter[str] = bindparam("pattern")
 _search = (
     select(*_USER_COLUMNS)
     .where(
@@ -89,7 +89,7 @@ class SqlAlchemyUserReader(UserReader):
             row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
         return None if row is None else UserDTO(**row._mapping)
 
-    async def list(self, page: Page, *, active_only: bool) -> list[UserDTO]:
+    async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
         statement = _active_users_newest_first if active_only else _users_by_id
         async with self._db.read_one() as connection:
             result = await connection.execute(statement, {"skip": page.skip, "limit": page.limit})

@@ -16,7 +16,7 @@ class UserReader(ABC):
         """One user, or None."""
 
     @abstractmethod
-    async def list(self, page: Page, *, active_only: bool) -> list[UserDTO]:
+    async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
         """Users ordered by id; with ``active_only``, active users only, newest first."""
 
     @abstractmethod

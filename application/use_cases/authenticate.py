@@ -50,7 +50,9 @@ class Authenticate:
         matches = await self._hasher.verify(found.hashed_password if found else None, command.password)
         if found is None or not matches or not found.is_active:
             raise InvalidCredentials()
-        new_hash = await self._hasher.hash(command.password) if self._hasher.needs_rehash(found.hashed_password) else None
+        new_hash = (
+            await self._hasher.hash(command.password) if self._hasher.needs_rehash(found.hashed_password) else None
+        )
 
         now = self._clock.now()
         secret = new_token_secret()

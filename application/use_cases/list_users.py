@@ -19,4 +19,4 @@ class ListUsers:
         self._reader = reader
 
     async def execute(self, query: ListUsersQuery) -> list[UserDTO]:
-        return await self._reader.list(query.page, active_only=query.active_only)
+        return await self._reader.list_page(query.page, active_only=query.active_only)

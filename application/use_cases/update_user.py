@@ -19,7 +19,7 @@ class UpdateUserCommand:
     user_id: int
     email: str | Unset = UNSET
     username: str | Unset = UNSET
-    full_name: str | None | Unset = UNSET
+    full_name: str | Unset | None = UNSET
     password: str | Unset = UNSET
     is_active: bool | Unset = UNSET
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, StringConstraints, field_validator
 
 from domain.errors import InvalidValue
 from domain.text import require_text
@@ -31,7 +31,9 @@ def _storable(field: str, *, min_length: int, max_length: int) -> AfterValidator
 
 Email = Annotated[EmailStr, StringConstraints(max_length=255)]
 Username = Annotated[str, StringConstraints(min_length=3, max_length=100), _domain_rule(validate_username)]
-Password = Annotated[str, StringConstraints(min_length=8, max_length=100), _storable("password", min_length=8, max_length=100)]
+Password = Annotated[
+    str, StringConstraints(min_length=8, max_length=100), _storable("password", min_length=8, max_length=100)
+]
 FullName = Annotated[str, StringConstraints(max_length=255), _storable("full_name", min_length=0, max_length=255)]
 SearchText = Annotated[str, _storable("q", min_length=2, max_length=100)]
 
@@ -50,11 +52,18 @@ class UserCreate(RequestBody):
 class UserUpdate(RequestBody):
     """Only the fields sent change; ``null`` is accepted for ``full_name`` alone."""
 
-    email: Email = Field(default=None)
-    username: Username = Field(default=None)
+    email: Email | None = None
+    username: Username | None = None
     full_name: FullName | None = None
-    password: Password = Field(default=None)
-    is_active: bool = Field(default=None)
+    password: Password | None = None
+    is_active: bool | None = None
+
+    @field_validator("email", "username", "password", "is_active", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
     def given(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.model_fields_set}

@@ -26,7 +26,10 @@ async def add_users(backend: Backend, clock: ManualClock, *specs: tuple[str, str
     async with backend.uow() as uow:
         for username, full_name, active in specs:
             user = User.register(
-                email=f"{username}@Example.com", username=username, hashed_password="h", full_name=full_name,
+                email=f"{username}@Example.com",
+                username=username,
+                hashed_password="h",
+                full_name=full_name,
                 now=clock.now(),
             )
             user.set_active(active, clock.now())
@@ -54,18 +57,18 @@ async def test_email_case_insensitively_and_username_are_unique(
                 User.register(email=email, username=username, hashed_password="h", full_name=None, now=clock.now())
             )
             await uow.commit()
-    assert len(await backend.users.list(PAGE, active_only=False)) == 1
+    assert len(await backend.users.list_page(PAGE, active_only=False)) == 1
 
 
 async def test_list_orders_by_id_and_pages(backend: Backend, clock: ManualClock) -> None:
     await add_users(backend, clock, *[(f"user{i}", None, True) for i in range(5)])
-    page = await backend.users.list(Page(skip=1, limit=2), active_only=False)
+    page = await backend.users.list_page(Page(skip=1, limit=2), active_only=False)
     assert [u.username for u in page] == ["user1", "user2"]
 
 
 async def test_active_only_lists_active_users_newest_first(backend: Backend, clock: ManualClock) -> None:
     await add_users(backend, clock, ("old", None, True), ("gone", None, False), ("new", None, True))
-    assert [u.username for u in await backend.users.list(PAGE, active_only=True)] == ["new", "old"]
+    assert [u.username for u in await backend.users.list_page(PAGE, active_only=True)] == ["new", "old"]
 
 
 async def test_search_is_a_case_insensitive_substring_match(backend: Backend, clock: ManualClock) -> None:
@@ -118,10 +121,12 @@ async def test_token_resolves_to_its_active_owner_until_it_expires(backend: Back
     ann, bob = await add_users(backend, clock, ("ann", None, True), ("bob", None, False))
     assert ann.id is not None and bob.id is not None
     async with backend.uow() as uow:
-        for owner, secret in ((ann.id, "ann-secret"), (bob.id, "bob-secret")):
+        for owner_id, secret in ((ann.id, "ann-secret"), (bob.id, "bob-secret")):
             await uow.tokens.add(
                 AccessToken(
-                    token_hash=hash_token(secret), user_id=owner, created_at=clock.now(),
+                    token_hash=hash_token(secret),
+                    user_id=owner_id,
+                    created_at=clock.now(),
                     expires_at=clock.now() + timedelta(hours=1),
                 )
             )
@@ -141,8 +146,12 @@ async def test_token_deletions(backend: Backend, clock: ManualClock) -> None:
     async with backend.uow() as uow:
         for secret, lifetime in (("old", -1), ("a", 1), ("b", 1)):
             await uow.tokens.add(
-                AccessToken(token_hash=hash_token(secret), user_id=ann.id, created_at=now,
-                            expires_at=now + timedelta(hours=lifetime))
+                AccessToken(
+                    token_hash=hash_token(secret),
+                    user_id=ann.id,
+                    created_at=now,
+                    expires_at=now + timedelta(hours=lifetime),
+                )
             )
         await uow.commit()
 
@@ -172,4 +181,4 @@ async def test_racing_registrations_of_one_email_create_one_user(backend: Backen
     refused = [r for r in results if isinstance(r, BaseException)]
     assert len(created) == 1
     assert all(isinstance(r, EmailOrUsernameRegistered) for r in refused)
-    assert len(await backend.users.list(PAGE, active_only=False)) == 1
+    assert len(await backend.users.list_page(PAGE, active_only=False)) == 1

@@ -126,7 +126,7 @@ async def test_unique_violation_at_commit_saves_nothing(backend: Backend, clock:
             loaded.change_full_name("Bob changed", clock.now())
             bob.change_full_name("Bob changed", clock.now())
             await uow.commit()
-    assert [u.full_name for u in await backend.users.list(PAGE, active_only=False)] == [None, None]
+    assert [u.full_name for u in await backend.users.list_page(PAGE, active_only=False)] == [None, None]
 
 
 async def test_changes_after_the_unit_of_work_ended_are_not_saved(backend: Backend, clock: ManualClock) -> None:
@@ -154,4 +154,3 @@ async def test_cascade_deletes_posts_with_their_author(backend: Backend, clock: 
         await uow.users.delete(loaded)
         await uow.commit()
     assert await backend.users.get_with_posts(user.id) is None
-

@@ -74,4 +74,3 @@ async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, conta
 async def delete_user(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
     await container.delete_user().execute(DeleteUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
-
