@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/inkwell.db"
@@ -33,3 +33,9 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(1, ge=1)
     access_log: bool = False
+
+    @model_validator(mode="after")
+    def _argon2_memory_fits_parallelism(self) -> Settings:
+        if self.argon2_memory_cost_kib < 8 * self.argon2_parallelism:
+            raise ValueError("ARGON2_MEMORY_COST_KIB must be at least 8 x ARGON2_PARALLELISM")
+        return self

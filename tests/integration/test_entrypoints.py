@@ -1,0 +1,97 @@
+"""The CLI and the service's start-up, as an operator meets them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import yaml
+
+from adapters.sqlalchemy.database import SqlAlchemyDatabase
+from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
+from entrypoints.container import Container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.conftest import run_in_thread
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*arguments: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *arguments],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_migrate_then_create_superuser_from_the_environment(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'nested' / 'cli.db'}"
+    env = {
+        "DATABASE_URL": url,
+        "INKWELL_SUPERUSER_PASSWORD": "a strong password",
+        "ARGON2_MEMORY_COST_KIB": "8",
+        "ARGON2_PARALLELISM": "1",
+    }
+    assert cli("migrate", env=env).returncode == 0
+    created = cli("create-superuser", "--email", "root@example.com", "--username", "root", env=env)
+    assert created.returncode == 0, created.stderr
+    assert "created superuser root" in created.stdout
+
+    async def stored() -> tuple[bool, bool]:
+        database = SqlAlchemyDatabase(url)
+        try:
+            credentials = await SqlAlchemyCredentialsReader(database).find_credentials("root")
+            assert credentials is not None
+            user = await SqlAlchemyUserReader(database).get(credentials.user_id)
+            assert user is not None
+            return user.is_superuser, credentials.hashed_password.startswith("$argon2id$")
+        finally:
+            await database.dispose()
+
+    assert run_in_thread(stored()) == (True, True)
+    again = cli("create-superuser", "--email", "ROOT@example.com", "--username", "root2", env=env)
+    assert again.returncode == 1
+    assert "already registered" in again.stderr
+
+
+def test_serve_exits_non_zero_when_the_database_stays_unreachable() -> None:
+    env = {
+        "DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere",
+        "DB_CONNECT_ATTEMPTS": "2",
+        "PORT": "8199",
+    }
+    result = cli("serve", env=env, timeout=60)
+    assert result.returncode != 0
+    assert "database unreachable after 2 attempts" in result.stderr
+
+
+async def test_readiness_is_503_until_start_up_has_run() -> None:
+    container = Container()
+    container.settings.override(Settings(persistence="memory"))
+    app = create_app(container)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        assert (await client.get("/health/ready")).status_code == 503
+        assert (await client.get("/health/live")).json() == {"status": "alive"}
+        async with app.router.lifespan_context(app):
+            assert (await client.get("/health/ready")).status_code == 200
+        assert (await client.get("/health/ready")).status_code == 503
+
+
+def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
+    compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
+    known = {name.upper() for name in Settings.model_fields}
+    for service in ("migrate", "api"):
+        environment = compose["services"][service]["environment"]
+        assert set(environment) <= known, set(environment) - known
+        assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert compose["services"]["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert compose["services"]["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "healthcheck" in compose["services"]["db"]
