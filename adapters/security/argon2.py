@@ -40,7 +40,7 @@ class Argon2PasswordHasher(PasswordHasher):
     def needs_rehash(self, hashed_password: str) -> bool:
         try:
             return self._argon2.check_needs_rehash(hashed_password)
-        except InvalidHashError:
+        except (InvalidHashError, UnicodeError):
             return True
 
     def close(self) -> None:
@@ -49,5 +49,6 @@ class Argon2PasswordHasher(PasswordHasher):
     def _verify(self, hashed_password: str, password: str, known: bool) -> bool:
         try:
             return self._argon2.verify(hashed_password, password) and known
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
+        except (VerifyMismatchError, VerificationError, InvalidHashError, UnicodeError):
+            # UnicodeError: argon2 reads a stored hash as ASCII; anything else cannot match.
             return False

@@ -7,10 +7,20 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from enum import Enum
 from types import TracebackType
-from typing import Self
+from typing import NoReturn, Self, cast
 
 from application.errors import UnitOfWorkMisuse
 from application.ports.repositories import PostRepository, TokenRepository, UserRepository
+
+
+class _Retired:
+    """Stands in for a repository once its unit of work has ended: any use is a bug."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> NoReturn:
+        raise UnitOfWorkMisuse(f"uow.{self._name}.{attribute} used after the unit of work ended")
 
 
 class _State(Enum):
@@ -60,19 +70,19 @@ class UnitOfWork(ABC):
             if self._state is _State.ACTIVE:
                 await self._rollback()
         finally:
-            self._state = _State.DONE
+            self._end()
             await self._close()
 
     async def commit(self) -> None:
         self._require_active()
         await self._commit()
         self._committed = True
-        self._state = _State.DONE
+        self._end()
 
     async def rollback(self) -> None:
         self._require_active()
         await self._rollback()
-        self._state = _State.DONE
+        self._end()
 
     def savepoint(self) -> AbstractAsyncContextManager[None]:
         self._require_active()
@@ -87,6 +97,12 @@ class UnitOfWork(ABC):
             await self._rollback_savepoint(token)
             raise
         await self._release_savepoint(token)
+
+    def _end(self) -> None:
+        self._state = _State.DONE
+        self.users = cast(UserRepository, _Retired("users"))
+        self.posts = cast(PostRepository, _Retired("posts"))
+        self.tokens = cast(TokenRepository, _Retired("tokens"))
 
     def _require_active(self) -> None:
         if self._state is not _State.ACTIVE:

@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the container of the running app, and the caller."""
+"""FastAPI dependencies: the container of the running app, and the caller.
+
+All are ``async def``: FastAPI runs a plain ``def`` dependency on a worker thread, a
+thread hop per request for work that never blocks.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +19,14 @@ TOKEN_URL = "/api/v1/auth/token"
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     return cast(Container, request.app.state.container)
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
+async def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
     if not token:
         raise NotAuthenticated()
     return token
@@ -38,7 +42,7 @@ async def current_user(token: BearerToken, container: ContainerDep) -> UserDTO:
 CurrentUser = Annotated[UserDTO, Depends(current_user)]
 
 
-def current_actor(user: CurrentUser) -> Actor:
+async def current_actor(user: CurrentUser) -> Actor:
     return Actor(id=user.id, is_superuser=user.is_superuser)
 
 
