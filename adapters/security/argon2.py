@@ -19,9 +19,9 @@ class Argon2PasswordHasher(PasswordHasher):
     def __init__(
         self,
         *,
-        time_cost: int = 3,
-        memory_cost_kib: int = 65536,
-        parallelism: int = 4,
+        time_cost: int = 2,
+        memory_cost_kib: int = 19456,
+        parallelism: int = 1,
         max_workers: int | None = None,
     ) -> None:
         self._argon2 = _Argon2(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
