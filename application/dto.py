@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.comments import Comment
 from domain.posts import Post
 from domain.users import User
 
@@ -63,6 +64,66 @@ class PostDTO:
 class UserWithPostsDTO:
     user: UserDTO
     posts: list[PostDTO]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UserSummaryDTO:
+    id: int
+    username: str
+    full_name: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommentDTO:
+    id: int
+    post_id: int
+    author_id: int
+    content: str
+    created_at: datetime
+
+    @classmethod
+    def from_entity(cls, comment: Comment) -> CommentDTO:
+        assert comment.id is not None, "a comment is read only after it was stored"
+        return cls(
+            id=comment.id,
+            post_id=comment.post_id,
+            author_id=comment.author_id,
+            content=comment.content,
+            created_at=comment.created_at,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostWithAuthorDTO:
+    post: PostDTO
+    author: UserSummaryDTO
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostDetailDTO:
+    post: PostDTO
+    author: UserSummaryDTO
+    comments: list[CommentDTO]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostWithCommentsDTO:
+    post: PostDTO
+    comments: list[CommentDTO]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileDTO:
+    user: UserDTO
+    posts: list[PostWithCommentsDTO]
+    followers: list[UserSummaryDTO]
+    following: list[UserSummaryDTO]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostFilter:
+    author_id: int | None = None
+    published: bool | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,6 +32,10 @@ class EmailOrUsernameTaken(Conflict):
     default_message = "Email or username already taken"
 
 
+class AlreadyFollowing(Conflict):
+    default_message = "Already following"
+
+
 class InvalidCredentials(ApplicationError):
     default_message = "Incorrect username or password"
 

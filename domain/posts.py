@@ -49,3 +49,15 @@ class Post:
         return cls.write(
             author_id=author_id, title=f"Welcome {username}!", content=WELCOME_CONTENT, published=True, now=now
         )
+
+    def edit(
+        self, *, title: str | None = None, content: str | None = None, published: bool | None = None, now: datetime
+    ) -> None:
+        """Change the given fields; None leaves a field as it is."""
+        if title is not None:
+            self.title = validate_title(title)
+        if content is not None:
+            self.content = validate_content(content)
+        if published is not None:
+            self.published = published
+        self.updated_at = now

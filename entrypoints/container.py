@@ -7,23 +7,34 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
-from adapters.memory.readers import InMemoryCredentialsReader, InMemoryUserReader
+from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
-from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.use_cases.add_comment import AddComment
 from application.use_cases.authenticate import Authenticate
+from application.use_cases.create_post import CreatePost
 from application.use_cases.create_superuser import CreateSuperuser
+from application.use_cases.delete_post import DeletePost
 from application.use_cases.delete_user import DeleteUser
+from application.use_cases.follow_user import FollowUser
+from application.use_cases.get_post import GetPost
+from application.use_cases.get_profile import GetProfile
 from application.use_cases.get_user import GetUser
 from application.use_cases.get_user_with_posts import GetUserWithPosts
 from application.use_cases.identify_caller import IdentifyCaller
+from application.use_cases.list_comments import ListComments
+from application.use_cases.list_follows import ListFollows
+from application.use_cases.list_posts import ListPosts
 from application.use_cases.list_users import ListUsers
 from application.use_cases.log_out import LogOut
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.search_users import SearchUsers
+from application.use_cases.unfollow_user import UnfollowUser
+from application.use_cases.update_post import UpdatePost
 from application.use_cases.update_user import UpdateUser
 from entrypoints.settings import Settings
 
@@ -69,6 +80,11 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryUserReader, database),
         sqlalchemy=providers.Singleton(SqlAlchemyUserReader, database),
     )
+    post_reader = providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(InMemoryPostReader, database),
+        sqlalchemy=providers.Singleton(SqlAlchemyPostReader, database),
+    )
     credentials_reader = providers.Selector(
         settings.provided.persistence,
         memory=providers.Singleton(InMemoryCredentialsReader, database),
@@ -96,3 +112,15 @@ class Container(containers.DeclarativeContainer):
     get_user_with_posts = providers.Factory(GetUserWithPosts, reader=user_reader)
     update_user = providers.Factory(UpdateUser, uow_factory=unit_of_work.provider, hasher=password_hasher, clock=clock)
     delete_user = providers.Factory(DeleteUser, uow_factory=unit_of_work.provider)
+    get_profile = providers.Factory(GetProfile, reader=user_reader)
+    list_follows = providers.Factory(ListFollows, reader=user_reader)
+    follow_user = providers.Factory(FollowUser, uow_factory=unit_of_work.provider, clock=clock)
+    unfollow_user = providers.Factory(UnfollowUser, uow_factory=unit_of_work.provider)
+
+    create_post = providers.Factory(CreatePost, uow_factory=unit_of_work.provider, clock=clock)
+    update_post = providers.Factory(UpdatePost, uow_factory=unit_of_work.provider, clock=clock)
+    delete_post = providers.Factory(DeletePost, uow_factory=unit_of_work.provider)
+    add_comment = providers.Factory(AddComment, uow_factory=unit_of_work.provider, clock=clock)
+    list_posts = providers.Factory(ListPosts, reader=post_reader)
+    get_post = providers.Factory(GetPost, reader=post_reader)
+    list_comments = providers.Factory(ListComments, reader=post_reader)

@@ -17,15 +17,15 @@ from typing import TypeVar
 
 import pytest
 
-from adapters.memory.readers import InMemoryCredentialsReader, InMemoryUserReader
+from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
-from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.ports.database import Database
-from application.ports.readers import CredentialsReader, UserReader
+from application.ports.readers import CredentialsReader, PostReader, UserReader
 from application.ports.unit_of_work import UnitOfWork
 from tests.databases import (
     PostgresUnavailable,
@@ -99,20 +99,31 @@ class Backend:
     database: Database
     uow: Callable[[], UnitOfWork]
     users: UserReader
+    posts: PostReader
     credentials: CredentialsReader
 
 
 def memory_backend() -> Backend:
     store = InMemoryStore()
     return Backend(
-        "memory", store, lambda: InMemoryUnitOfWork(store), InMemoryUserReader(store), InMemoryCredentialsReader(store)
+        "memory",
+        store,
+        lambda: InMemoryUnitOfWork(store),
+        InMemoryUserReader(store),
+        InMemoryPostReader(store),
+        InMemoryCredentialsReader(store),
     )
 
 
 def sql_backend(name: str, url: str) -> Backend:
     db = SqlAlchemyDatabase(url, pool=PoolSettings(size=5, max_overflow=5, timeout=10))
     return Backend(
-        name, db, lambda: SqlAlchemyUnitOfWork(db), SqlAlchemyUserReader(db), SqlAlchemyCredentialsReader(db)
+        name,
+        db,
+        lambda: SqlAlchemyUnitOfWork(db),
+        SqlAlchemyUserReader(db),
+        SqlAlchemyPostReader(db),
+        SqlAlchemyCredentialsReader(db),
     )
 
 

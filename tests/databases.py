@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("INKWELL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-TABLES = ("access_tokens", "posts", "users")
+TABLES = ("follows", "comments", "access_tokens", "posts", "users")
 
 
 def alembic_config() -> Config:

@@ -1,11 +1,29 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
-from adapters.memory.store import InMemoryStore
-from application.dto import Credentials, Page, PostDTO, UserDTO, UserWithPostsDTO
-from application.ports.readers import CredentialsReader, UserReader
-from domain.users import is_email_login
+from adapters.memory.store import InMemoryStore, Tables
+from application.dto import (
+    CommentDTO,
+    Credentials,
+    Page,
+    PostDetailDTO,
+    PostDTO,
+    PostFilter,
+    PostWithAuthorDTO,
+    PostWithCommentsDTO,
+    ProfileDTO,
+    UserDTO,
+    UserSummaryDTO,
+    UserWithPostsDTO,
+)
+from application.ports.readers import CredentialsReader, PostReader, UserReader
+from domain.users import User, is_email_login
+
+E = TypeVar("E")
+_FOLLOWERS, _FOLLOWING = True, False
 
 
 class InMemoryUserReader(UserReader):
@@ -40,6 +58,88 @@ class InMemoryUserReader(UserReader):
             return None
         posts = sorted((p for p in tables.posts.values() if p.author_id == user_id), key=lambda p: p.id or 0)
         return UserWithPostsDTO(user=UserDTO.from_entity(user), posts=[PostDTO.from_entity(p) for p in posts])
+
+    async def get_profile(self, user_id: int) -> ProfileDTO | None:
+        tables = self._store.committed
+        user = tables.users.get(user_id)
+        if user is None:
+            return None
+        posts = [
+            PostWithCommentsDTO(post=PostDTO.from_entity(p), comments=_comments_of(tables, p.id or 0))
+            for p in _by_id(p for p in tables.posts.values() if p.author_id == user_id)
+        ]
+        return ProfileDTO(
+            user=UserDTO.from_entity(user),
+            posts=posts,
+            followers=_linked(tables, user_id, _FOLLOWERS, None),
+            following=_linked(tables, user_id, _FOLLOWING, None),
+        )
+
+    async def followers(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        tables = self._store.committed
+        return _linked(tables, user_id, _FOLLOWERS, page) if user_id in tables.users else None
+
+    async def following(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        tables = self._store.committed
+        return _linked(tables, user_id, _FOLLOWING, page) if user_id in tables.users else None
+
+
+class InMemoryPostReader(PostReader):
+    def __init__(self, store: InMemoryStore) -> None:
+        self._store = store
+
+    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
+        tables = self._store.committed
+        posts = _by_id(
+            p
+            for p in tables.posts.values()
+            if post_filter.author_id in (None, p.author_id) and post_filter.published in (None, p.published)
+        )
+        return [
+            PostWithAuthorDTO(post=PostDTO.from_entity(p), author=_summary(tables.users[p.author_id]))
+            for p in _paged(posts, page)
+        ]
+
+    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
+        tables = self._store.committed
+        post = tables.posts.get(post_id)
+        if post is None:
+            return None
+        return PostDetailDTO(
+            post=PostDTO.from_entity(post),
+            author=_summary(tables.users[post.author_id]),
+            comments=_comments_of(tables, post_id),
+        )
+
+    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
+        tables = self._store.committed
+        return _paged(_comments_of(tables, post_id), page) if post_id in tables.posts else None
+
+
+def _by_id(entities: Iterable[E]) -> list[E]:
+    return sorted(entities, key=lambda e: getattr(e, "id", 0) or 0)
+
+
+def _paged(items: list[E], page: Page | None) -> list[E]:
+    return items if page is None else items[page.skip : page.skip + page.limit]
+
+
+def _summary(user: User) -> UserSummaryDTO:
+    assert user.id is not None
+    return UserSummaryDTO(id=user.id, username=user.username, full_name=user.full_name)
+
+
+def _comments_of(tables: Tables, post_id: int) -> list[CommentDTO]:
+    return [CommentDTO.from_entity(c) for c in _by_id(c for c in tables.comments.values() if c.post_id == post_id)]
+
+
+def _linked(tables: Tables, user_id: int, followers: bool, page: Page | None) -> list[UserSummaryDTO]:
+    """The users following ``user_id`` (``followers``) or followed by them."""
+    if followers:
+        ids = [follower for follower, followee in tables.follows if followee == user_id]
+    else:
+        ids = [followee for follower, followee in tables.follows if follower == user_id]
+    return _paged([_summary(tables.users[i]) for i in sorted(ids)], page)
 
 
 class InMemoryCredentialsReader(CredentialsReader):

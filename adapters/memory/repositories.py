@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.store import InMemoryStore, Tables
-from application.ports.repositories import PostRepository, TokenRepository, UserRepository
+from application.errors import AlreadyFollowing
+from application.ports.repositories import (
+    CommentRepository,
+    FollowRepository,
+    PostRepository,
+    TokenRepository,
+    UserRepository,
+)
+from domain.comments import Comment
+from domain.follows import Follow
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
@@ -33,10 +42,51 @@ class InMemoryPostRepository(PostRepository):
         self._store = store
 
     async def add(self, post: Post) -> None:
-        if post.author_id not in self._tables.users:
-            raise LookupError(f"no user {post.author_id} to author the post")
+        _require(post.author_id in self._tables.users, f"no user {post.author_id} to author the post")
         post.id = self._store.next_id("posts")
         self._tables.posts[post.id] = post
+
+    async def get(self, post_id: int) -> Post | None:
+        return self._tables.posts.get(post_id)
+
+    async def delete(self, post: Post) -> None:
+        assert post.id is not None
+        self._tables.delete_post(post.id)
+
+
+class InMemoryCommentRepository(CommentRepository):
+    def __init__(self, tables: Tables, store: InMemoryStore) -> None:
+        self._tables = tables
+        self._store = store
+
+    async def add(self, comment: Comment) -> None:
+        _require(comment.post_id in self._tables.posts, f"no post {comment.post_id} to comment on")
+        _require(comment.author_id in self._tables.users, f"no user {comment.author_id} to write the comment")
+        comment.id = self._store.next_id("comments")
+        self._tables.comments[comment.id] = comment
+
+
+class InMemoryFollowRepository(FollowRepository):
+    def __init__(self, tables: Tables, store: InMemoryStore) -> None:
+        self._tables = tables
+        self._store = store
+
+    async def add(self, follow: Follow) -> None:
+        key = (follow.follower_id, follow.followee_id)
+        _require(all(user_id in self._tables.users for user_id in key), f"no such users to link: {key}")
+        if key in self._tables.follows:
+            raise AlreadyFollowing()
+        follow.id = self._store.next_id("follows")
+        self._tables.follows[key] = follow
+
+    async def remove(self, follower_id: int, followee_id: int) -> None:
+        self._tables.follows.pop((follower_id, followee_id), None)
+
+
+def _require(condition: bool, foreign_key_violation: str) -> None:
+    """What a foreign key would refuse, refused here too."""
+    if not condition:
+        raise LookupError(foreign_key_violation)
 
 
 class InMemoryTokenRepository(TokenRepository):

@@ -10,6 +10,8 @@ from typing import Any
 
 from application.errors import EmailOrUsernameTaken
 from application.ports.database import Database
+from domain.comments import Comment
+from domain.follows import Follow
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
@@ -21,15 +23,16 @@ class Tables:
 
     users: dict[int, User] = field(default_factory=dict)
     posts: dict[int, Post] = field(default_factory=dict)
+    comments: dict[int, Comment] = field(default_factory=dict)
+    follows: dict[tuple[int, int], Follow] = field(default_factory=dict)
     tokens: dict[str, AccessToken] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         """A private working copy: new dicts holding new entity objects."""
-        return Tables(
-            users={k: replace(v) for k, v in self.users.items()},
-            posts={k: replace(v) for k, v in self.posts.items()},
-            tokens={k: replace(v) for k, v in self.tokens.items()},
-        )
+        return Tables(**{name: {k: replace(v) for k, v in table.items()} for name, table in self.named()})
+
+    def named(self) -> list[tuple[str, dict[Any, Any]]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
     def check_unique(self, candidate: User | None = None) -> None:
         """Enforce the unique rules of the SQL schema: lower(email), username."""
@@ -46,8 +49,15 @@ class Tables:
     def delete_user(self, user_id: int) -> None:
         """Delete a user and, as ON DELETE CASCADE does, everything that refers to them."""
         self.users.pop(user_id, None)
-        self.posts = {k: p for k, p in self.posts.items() if p.author_id != user_id}
+        for post_id in [k for k, p in self.posts.items() if p.author_id == user_id]:
+            self.delete_post(post_id)
+        self.comments = {k: c for k, c in self.comments.items() if c.author_id != user_id}
+        self.follows = {k: f for k, f in self.follows.items() if user_id not in k}
         self.tokens = {k: t for k, t in self.tokens.items() if t.user_id != user_id}
+
+    def delete_post(self, post_id: int) -> None:
+        self.posts.pop(post_id, None)
+        self.comments = {k: c for k, c in self.comments.items() if c.post_id != post_id}
 
 
 class InMemoryStore(Database):

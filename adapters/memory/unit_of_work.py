@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.memory.repositories import InMemoryPostRepository, InMemoryTokenRepository, InMemoryUserRepository
+from adapters.memory.repositories import (
+    InMemoryCommentRepository,
+    InMemoryFollowRepository,
+    InMemoryPostRepository,
+    InMemoryTokenRepository,
+    InMemoryUserRepository,
+)
 from adapters.memory.store import InMemoryStore, Tables, restore, snapshot
 from application.ports.unit_of_work import UnitOfWork
 
@@ -21,6 +27,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self._work = self._store.committed.copy()
         self.users = InMemoryUserRepository(self._work, self._store)
         self.posts = InMemoryPostRepository(self._work, self._store)
+        self.comments = InMemoryCommentRepository(self._work, self._store)
+        self.follows = InMemoryFollowRepository(self._work, self._store)
         self.tokens = InMemoryTokenRepository(self._work, self._store)
 
     async def _commit(self) -> None:

@@ -7,13 +7,14 @@ from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError
 
-from application.errors import ApplicationError, EmailOrUsernameTaken
+from application.errors import AlreadyFollowing, ApplicationError, EmailOrUsernameTaken
 
 # PostgreSQL names the violated constraint; SQLite names an expression index, or the
 # column for a plain one. Both forms are listed.
 _UNIQUE_RULES: tuple[tuple[tuple[str, ...], type[ApplicationError]], ...] = (
     (("uq_users_email_lower",), EmailOrUsernameTaken),
     (("uq_users_username", "users.username"), EmailOrUsernameTaken),
+    (("uq_follows_follower_id_followee_id", "follows.follower_id, follows.followee_id"), AlreadyFollowing),
 )
 
 

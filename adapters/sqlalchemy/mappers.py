@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import registry
 
-from adapters.sqlalchemy.tables import access_tokens, metadata, posts, users
+from adapters.sqlalchemy.tables import access_tokens, comments, follows, metadata, posts, users
+from domain.comments import Comment
+from domain.follows import Follow
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
@@ -20,5 +22,7 @@ def start_mappers() -> None:
         return
     mapper_registry.map_imperatively(User, users)
     mapper_registry.map_imperatively(Post, posts)
+    mapper_registry.map_imperatively(Comment, comments)
+    mapper_registry.map_imperatively(Follow, follows)
     mapper_registry.map_imperatively(AccessToken, access_tokens)
     _started = True

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Row, Select, bindparam, func, or_, select
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.repositories import MAX_ID
-from adapters.sqlalchemy.tables import access_tokens, posts, users
-from application.dto import Credentials, Page, PostDTO, UserDTO, UserWithPostsDTO
-from application.ports.readers import CredentialsReader, UserReader
+from adapters.sqlalchemy.tables import access_tokens, comments, follows, posts, users
+from application.dto import (
+    CommentDTO,
+    Credentials,
+    Page,
+    PostDetailDTO,
+    PostDTO,
+    PostFilter,
+    PostWithAuthorDTO,
+    PostWithCommentsDTO,
+    ProfileDTO,
+    UserDTO,
+    UserSummaryDTO,
+    UserWithPostsDTO,
+)
+from application.ports.readers import CredentialsReader, PostReader, UserReader
 from domain.users import is_email_login
 
 _USER_COLUMNS = (
@@ -72,6 +87,54 @@ _user_by_token = (
 )
 
 
+_SUMMARY_COLUMNS = (users.c.id, users.c.username, users.c.full_name)
+_COMMENT_COLUMNS = (comments.c.id, comments.c.post_id, comments.c.author_id, comments.c.content, comments.c.created_at)
+_posts_ids_of_author = select(posts.c.id).where(posts.c.author_id == bindparam("user_id")).scalar_subquery()
+# One statement for every comment on every post of the author: no IN list that grows with the rows.
+_comments_on_posts_of_author = (
+    select(*_COMMENT_COLUMNS).where(comments.c.post_id.in_(_posts_ids_of_author)).order_by(comments.c.id)
+)
+_user_exists = select(users.c.id).where(users.c.id == bindparam("user_id"))
+_followers = (
+    select(*_SUMMARY_COLUMNS)
+    .join(follows, follows.c.follower_id == users.c.id)
+    .where(follows.c.followee_id == bindparam("user_id"))
+    .order_by(users.c.id)
+)
+_following = (
+    select(*_SUMMARY_COLUMNS)
+    .join(follows, follows.c.followee_id == users.c.id)
+    .where(follows.c.follower_id == bindparam("user_id"))
+    .order_by(users.c.id)
+)
+_skip: BindParameter[int] = bindparam("skip")
+_limit: BindParameter[int] = bindparam("limit")
+_followers_page = _followers.offset(_skip).limit(_limit)
+_following_page = _following.offset(_skip).limit(_limit)
+
+_author = users.alias("author")
+_AUTHOR_COLUMNS = (
+    _author.c.id.label("author_id_"),
+    _author.c.username.label("author_username"),
+    _author.c.full_name.label("author_full_name"),
+)
+_posts_with_authors = select(*_POST_COLUMNS, *_AUTHOR_COLUMNS).join(_author, _author.c.id == posts.c.author_id)
+_post_with_author = _posts_with_authors.where(posts.c.id == bindparam("post_id"))
+_post_exists = select(posts.c.id).where(posts.c.id == bindparam("post_id"))
+_comments_of_post = select(*_COMMENT_COLUMNS).where(comments.c.post_id == bindparam("post_id")).order_by(comments.c.id)
+_comments_of_post_page = _comments_of_post.offset(_skip).limit(_limit)
+
+
+def _post_with_author_dto(row: Row[Any, *tuple[Any, ...]]) -> PostWithAuthorDTO:
+    values = row._mapping
+    return PostWithAuthorDTO(
+        post=PostDTO(**{column.name: values[column.name] for column in _POST_COLUMNS}),
+        author=UserSummaryDTO(
+            id=values["author_id_"], username=values["author_username"], full_name=values["author_full_name"]
+        ),
+    )
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with its wildcards taken literally."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -110,6 +173,83 @@ class SqlAlchemyUserReader(UserReader):
                 return None
             post_rows = await connection.execute(_posts_of_author, {"user_id": user_id})
         return UserWithPostsDTO(user=UserDTO(**row._mapping), posts=[PostDTO(**p._mapping) for p in post_rows])
+
+    async def get_profile(self, user_id: int) -> ProfileDTO | None:
+        if not 1 <= user_id <= MAX_ID:
+            return None
+        parameters = {"user_id": user_id}
+        async with self._db.read_consistent() as connection:
+            row = (await connection.execute(_user_by_id, parameters)).first()
+            if row is None:
+                return None
+            post_rows = (await connection.execute(_posts_of_author, parameters)).all()
+            comment_rows = (await connection.execute(_comments_on_posts_of_author, parameters)).all()
+            followers = (await connection.execute(_followers, parameters)).all()
+            following = (await connection.execute(_following, parameters)).all()
+        comments_by_post: dict[int, list[CommentDTO]] = defaultdict(list)
+        for comment in comment_rows:
+            comments_by_post[comment.post_id].append(CommentDTO(**comment._mapping))
+        return ProfileDTO(
+            user=UserDTO(**row._mapping),
+            posts=[PostWithCommentsDTO(post=PostDTO(**p._mapping), comments=comments_by_post[p.id]) for p in post_rows],
+            followers=[UserSummaryDTO(**f._mapping) for f in followers],
+            following=[UserSummaryDTO(**f._mapping) for f in following],
+        )
+
+    async def followers(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        return await self._linked(_followers_page, user_id, page)
+
+    async def following(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        return await self._linked(_following_page, user_id, page)
+
+    async def _linked(self, statement: Select[Any], user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        if not 1 <= user_id <= MAX_ID:
+            return None
+        async with self._db.read_consistent() as connection:
+            if (await connection.execute(_user_exists, {"user_id": user_id})).first() is None:
+                return None
+            parameters = {"user_id": user_id, "skip": page.skip, "limit": page.limit}
+            rows = await connection.execute(statement, parameters)
+        return [UserSummaryDTO(**r._mapping) for r in rows]
+
+
+class SqlAlchemyPostReader(PostReader):
+    def __init__(self, database: SqlAlchemyDatabase) -> None:
+        self._db = database
+
+    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
+        statement = _posts_with_authors
+        if post_filter.author_id is not None:
+            statement = statement.where(posts.c.author_id == post_filter.author_id)
+        if post_filter.published is not None:
+            statement = statement.where(posts.c.published.is_(post_filter.published))
+        statement = statement.order_by(posts.c.id).offset(page.skip).limit(page.limit)
+        async with self._db.read_one() as connection:
+            rows = await connection.execute(statement)
+        return [_post_with_author_dto(row) for row in rows]
+
+    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
+        if not 1 <= post_id <= MAX_ID:
+            return None
+        async with self._db.read_consistent() as connection:
+            row = (await connection.execute(_post_with_author, {"post_id": post_id})).first()
+            if row is None:
+                return None
+            comment_rows = await connection.execute(_comments_of_post, {"post_id": post_id})
+        found = _post_with_author_dto(row)
+        return PostDetailDTO(
+            post=found.post, author=found.author, comments=[CommentDTO(**c._mapping) for c in comment_rows]
+        )
+
+    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
+        if not 1 <= post_id <= MAX_ID:
+            return None
+        async with self._db.read_consistent() as connection:
+            if (await connection.execute(_post_exists, {"post_id": post_id})).first() is None:
+                return None
+            parameters = {"post_id": post_id, "skip": page.skip, "limit": page.limit}
+            rows = await connection.execute(_comments_of_post_page, parameters)
+        return [CommentDTO(**c._mapping) for c in rows]
 
 
 class SqlAlchemyCredentialsReader(CredentialsReader):

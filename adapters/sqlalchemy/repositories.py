@@ -6,8 +6,16 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.errors import constraint_errors
-from adapters.sqlalchemy.tables import access_tokens
-from application.ports.repositories import PostRepository, TokenRepository, UserRepository
+from adapters.sqlalchemy.tables import access_tokens, follows
+from application.ports.repositories import (
+    CommentRepository,
+    FollowRepository,
+    PostRepository,
+    TokenRepository,
+    UserRepository,
+)
+from domain.comments import Comment
+from domain.follows import Follow
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
@@ -48,6 +56,39 @@ class SqlAlchemyPostRepository(PostRepository):
     async def add(self, post: Post) -> None:
         self._session.add(post)
         await flush(self._session)
+
+    async def get(self, post_id: int) -> Post | None:
+        if not 1 <= post_id <= MAX_ID:
+            return None
+        return await self._session.get(Post, post_id)
+
+    async def delete(self, post: Post) -> None:
+        # Comments go with the post through ON DELETE CASCADE.
+        await self._session.delete(post)
+        await flush(self._session)
+
+
+class SqlAlchemyCommentRepository(CommentRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, comment: Comment) -> None:
+        self._session.add(comment)
+        await flush(self._session)
+
+
+class SqlAlchemyFollowRepository(FollowRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, follow: Follow) -> None:
+        self._session.add(follow)
+        await flush(self._session)
+
+    async def remove(self, follower_id: int, followee_id: int) -> None:
+        await self._session.execute(
+            delete(follows).where(follows.c.follower_id == follower_id, follows.c.followee_id == followee_id)
+        )
 
 
 class SqlAlchemyTokenRepository(TokenRepository):

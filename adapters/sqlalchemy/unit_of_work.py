@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.errors import constraint_errors
 from adapters.sqlalchemy.repositories import (
+    SqlAlchemyCommentRepository,
+    SqlAlchemyFollowRepository,
     SqlAlchemyPostRepository,
     SqlAlchemyTokenRepository,
     SqlAlchemyUserRepository,
@@ -27,6 +29,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         await self._session.begin()
         self.users = SqlAlchemyUserRepository(self._session)
         self.posts = SqlAlchemyPostRepository(self._session)
+        self.comments = SqlAlchemyCommentRepository(self._session)
+        self.follows = SqlAlchemyFollowRepository(self._session)
         self.tokens = SqlAlchemyTokenRepository(self._session)
 
     async def _commit(self) -> None:

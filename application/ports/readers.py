@@ -5,7 +5,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
-from application.dto import Credentials, Page, UserDTO, UserWithPostsDTO
+from application.dto import (
+    CommentDTO,
+    Credentials,
+    Page,
+    PostDetailDTO,
+    PostFilter,
+    PostWithAuthorDTO,
+    ProfileDTO,
+    UserDTO,
+    UserSummaryDTO,
+    UserWithPostsDTO,
+)
 
 
 class UserReader(ABC):
@@ -27,6 +38,35 @@ class UserReader(ABC):
     @abstractmethod
     async def get_with_posts(self, user_id: int) -> UserWithPostsDTO | None:
         """One user with all their posts ordered by id, or None."""
+
+    @abstractmethod
+    async def get_profile(self, user_id: int) -> ProfileDTO | None:
+        """One user with their posts (each with its comments), followers and following,
+        all ordered by id; or None. A constant number of statements, whatever the rows."""
+
+    @abstractmethod
+    async def followers(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        """Users following ``user_id``, ordered by id; None if there is no such user."""
+
+    @abstractmethod
+    async def following(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
+        """Users ``user_id`` follows, ordered by id; None if there is no such user."""
+
+
+class PostReader(ABC):
+    """Queries over posts and comments; each call sees one consistent state of the store."""
+
+    @abstractmethod
+    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
+        """Posts with their authors, ordered by id, narrowed by the filter."""
+
+    @abstractmethod
+    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
+        """One post with its author and its comments ordered by id, or None."""
+
+    @abstractmethod
+    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
+        """A post's comments ordered by id; None if there is no such post."""
 
 
 class CredentialsReader(ABC):

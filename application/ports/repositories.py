@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import datetime
 
+from domain.comments import Comment
+from domain.follows import Follow
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
@@ -31,11 +33,36 @@ class UserRepository(ABC):
 
 
 class PostRepository(ABC):
-    """Posts of the current unit of work."""
+    """Posts of the current unit of work; changes to loaded posts are saved on commit."""
 
     @abstractmethod
     async def add(self, post: Post) -> None:
         """Store a new post and assign its id."""
+
+    @abstractmethod
+    async def get(self, post_id: int) -> Post | None:
+        """The post with this id, or None."""
+
+    @abstractmethod
+    async def delete(self, post: Post) -> None:
+        """Remove the post with its comments."""
+
+
+class CommentRepository(ABC):
+    @abstractmethod
+    async def add(self, comment: Comment) -> None:
+        """Store a new comment and assign its id."""
+
+
+class FollowRepository(ABC):
+    @abstractmethod
+    async def add(self, follow: Follow) -> None:
+        """Store a new link. Raises ``AlreadyFollowing`` if the pair is linked already, in
+        which case the transaction may go on only after a savepoint around this call."""
+
+    @abstractmethod
+    async def remove(self, follower_id: int, followee_id: int) -> None:
+        """Remove the link if there is one."""
 
 
 class TokenRepository(ABC):

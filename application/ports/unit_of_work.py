@@ -10,7 +10,13 @@ from types import TracebackType
 from typing import NoReturn, Self, cast
 
 from application.errors import UnitOfWorkMisuse
-from application.ports.repositories import PostRepository, TokenRepository, UserRepository
+from application.ports.repositories import (
+    CommentRepository,
+    FollowRepository,
+    PostRepository,
+    TokenRepository,
+    UserRepository,
+)
 
 
 class _Retired:
@@ -46,6 +52,8 @@ class UnitOfWork(ABC):
 
     users: UserRepository
     posts: PostRepository
+    comments: CommentRepository
+    follows: FollowRepository
     tokens: TokenRepository
 
     def __init__(self) -> None:
@@ -102,6 +110,8 @@ class UnitOfWork(ABC):
         self._state = _State.DONE
         self.users = cast(UserRepository, _Retired("users"))
         self.posts = cast(PostRepository, _Retired("posts"))
+        self.comments = cast(CommentRepository, _Retired("comments"))
+        self.follows = cast(FollowRepository, _Retired("follows"))
         self.tokens = cast(TokenRepository, _Retired("tokens"))
 
     def _require_active(self) -> None:

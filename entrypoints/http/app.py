@@ -13,7 +13,7 @@ from application.ports.database import Database
 from entrypoints.container import Container
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.middleware import BodySizeLimit, TrailingSlashInsensitive
-from entrypoints.http.routers import auth, health, users
+from entrypoints.http.routers import auth, health, posts, users
 
 logger = logging.getLogger("inkwell")
 
@@ -62,6 +62,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(users.router)
+    app.include_router(posts.router)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(TrailingSlashInsensitive)
     return app

@@ -19,7 +19,7 @@ from application.errors import (
     NotFound,
     PermissionDenied,
 )
-from domain.errors import InvalidValue
+from domain.errors import DomainError, InvalidValue
 
 logger = logging.getLogger("inkwell.http")
 
@@ -40,6 +40,11 @@ def _application_error(_request: Request, error: Exception) -> JSONResponse:
             headers = _BEARER_CHALLENGE if status == 401 else None
             return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
     logger.error("unmapped application error %r", error)
+    return JSONResponse({"detail": str(error)}, status_code=400)
+
+
+def _domain_rule(_request: Request, error: Exception) -> JSONResponse:
+    """A broken business rule that is not about one field's shape (e.g. following oneself)."""
     return JSONResponse({"detail": str(error)}, status_code=400)
 
 
@@ -75,6 +80,7 @@ def _is_connection_error(error: DBAPIError) -> bool:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApplicationError, _application_error)
+    app.add_exception_handler(DomainError, _domain_rule)
     app.add_exception_handler(InvalidValue, _invalid_value)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PoolTimeout, _database_unavailable)

@@ -38,8 +38,18 @@ FullName = Annotated[str, StringConstraints(max_length=255), _storable("full_nam
 SearchText = Annotated[str, _storable("q", min_length=2, max_length=100)]
 
 
+def _refuse_null(value: object) -> object:
+    if value is None:
+        raise ValueError("may be left out, but not null")
+    return value
+
+
 class RequestBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    def given(self) -> dict[str, Any]:
+        """The fields the client sent, for partial updates."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class UserCreate(RequestBody):
@@ -61,12 +71,7 @@ class UserUpdate(RequestBody):
     @field_validator("email", "username", "password", "is_active", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may be left out, but not null")
-        return value
-
-    def given(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+        return _refuse_null(value)
 
 
 class LoginForm(BaseModel):
@@ -74,6 +79,34 @@ class LoginForm(BaseModel):
 
     username: Annotated[str, _storable("username", min_length=1, max_length=255)]
     password: Annotated[str, _storable("password", min_length=1, max_length=1024)]
+
+
+PostTitle = Annotated[str, _storable("title", min_length=1, max_length=255)]
+PostContent = Annotated[str, _storable("content", min_length=1, max_length=100_000)]
+CommentContent = Annotated[str, _storable("content", min_length=1, max_length=10_000)]
+
+
+class PostCreate(RequestBody):
+    title: PostTitle
+    content: PostContent
+    published: bool = False
+
+
+class PostUpdate(RequestBody):
+    """Only the fields sent change; none of them may be null."""
+
+    title: PostTitle | None = None
+    content: PostContent | None = None
+    published: bool | None = None
+
+    @field_validator("title", "content", "published", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        return _refuse_null(value)
+
+
+class CommentCreate(RequestBody):
+    content: CommentContent
 
 
 class UserResponse(BaseModel):
@@ -103,6 +136,42 @@ class PostResponse(BaseModel):
 
 class UserWithPostsResponse(UserResponse):
     posts: list[PostResponse]
+
+
+class UserSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    full_name: str | None
+
+
+class CommentResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    post_id: int
+    author_id: int
+    content: str
+    created_at: datetime
+
+
+class PostWithAuthorResponse(PostResponse):
+    author: UserSummary
+
+
+class PostDetailResponse(PostWithAuthorResponse):
+    comments: list[CommentResponse]
+
+
+class PostWithCommentsResponse(PostResponse):
+    comments: list[CommentResponse]
+
+
+class ProfileResponse(UserResponse):
+    posts: list[PostWithCommentsResponse]
+    followers: list[UserSummary]
+    following: list[UserSummary]
 
 
 class TokenResponse(BaseModel):

@@ -13,6 +13,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -21,7 +22,7 @@ from tests.conftest import IN_CI, run_in_thread
 from tests.databases import PostgresUnavailable, alembic_config, create_postgres_database, drop_postgres_database
 
 T = TypeVar("T")
-TABLES = {"users", "posts", "access_tokens"}
+TABLES = {"users", "posts", "access_tokens", "comments", "follows"}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -82,13 +83,44 @@ def index_names(connection: Connection) -> set[str]:
     return set(connection.exec_driver_sql(query).scalars())
 
 
-def test_upgrade_downgrade_upgrade(fresh_url: str) -> None:
-    alembic(fresh_url, command.upgrade, "head")
+def revisions() -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions("base", "heads")))]
+
+
+def test_stairway_up_down_up_through_every_revision(fresh_url: str) -> None:
+    for revision in revisions():
+        alembic(fresh_url, command.upgrade, revision)
+        alembic(fresh_url, command.downgrade, "-1")
+        alembic(fresh_url, command.upgrade, revision)
     assert on_connection(fresh_url, table_names) == TABLES
     alembic(fresh_url, command.downgrade, "base")
     assert on_connection(fresh_url, table_names) == set()
     alembic(fresh_url, command.upgrade, "head")
     assert on_connection(fresh_url, table_names) == TABLES
+
+
+def unindexed_foreign_keys(connection: Connection) -> list[str]:
+    """Foreign key columns that no index leads with (a cascade would scan the table)."""
+    inspector = inspect(connection)
+    missing = []
+    for table in table_names(connection):
+        leading = {index["column_names"][0] for index in inspector.get_indexes(table) if index["column_names"]}
+        leading |= {u["column_names"][0] for u in inspector.get_unique_constraints(table)}
+        leading |= set(inspector.get_pk_constraint(table)["constrained_columns"][:1])
+        for foreign_key in inspector.get_foreign_keys(table):
+            column = foreign_key["constrained_columns"][0]
+            if column not in leading:
+                missing.append(f"{table}.{column}")
+    return missing
+
+
+def test_every_foreign_key_is_indexed(fresh_url: str) -> None:
+    alembic(fresh_url, command.upgrade, "head")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*expression-based index.*")
+        assert on_connection(fresh_url, unindexed_foreign_keys) == []
 
 
 def test_migrated_schema_matches_the_metadata(fresh_url: str) -> None:

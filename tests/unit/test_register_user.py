@@ -141,6 +141,12 @@ class BrokenPosts(PostRepository):
     async def add(self, post: Post) -> None:
         raise DiskFull("no space left for the post")
 
+    async def get(self, post_id: int) -> Post | None:
+        return None
+
+    async def delete(self, post: Post) -> None:
+        raise DiskFull("cannot even delete")
+
 
 class UnitOfWorkWithBrokenPosts(InMemoryUnitOfWork):
     """A memory unit of work whose posts cannot be stored (a fake)."""

@@ -5,19 +5,28 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from application.dto import Page, UserDTO
+from application.dto import Page, UserDTO, UserSummaryDTO
 from application.use_cases.delete_user import DeleteUserCommand
+from application.use_cases.follow_user import FollowUserCommand
+from application.use_cases.list_follows import Direction, ListFollowsQuery
 from application.use_cases.list_users import ListUsersQuery
 from application.use_cases.register_user import RegisterUserCommand
 from application.use_cases.search_users import SearchUsersQuery
+from application.use_cases.unfollow_user import UnfollowUserCommand
 from application.use_cases.update_user import UpdateUserCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor, CurrentUser
-from entrypoints.http.schemas import SearchText, UserCreate, UserResponse, UserUpdate, UserWithPostsResponse
+from entrypoints.http.paging import Skip
+from entrypoints.http.schemas import (
+    ProfileResponse,
+    SearchText,
+    UserCreate,
+    UserResponse,
+    UserSummary,
+    UserUpdate,
+    UserWithPostsResponse,
+)
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
-
-MAX_SKIP = 2**31 - 1
-Skip = Annotated[int, Query(ge=0, le=MAX_SKIP)]
 
 
 @router.post("", status_code=201, response_model=UserResponse)
@@ -63,6 +72,41 @@ async def get_user(user_id: int, container: ContainerDep) -> UserDTO:
 async def get_user_with_posts(user_id: int, container: ContainerDep) -> dict[str, object]:
     found = await container.get_user_with_posts().execute(user_id)
     return {**asdict(found.user), "posts": found.posts}
+
+
+@router.get("/{user_id}/profile", response_model=ProfileResponse)
+async def get_profile(user_id: int, container: ContainerDep) -> dict[str, object]:
+    found = await container.get_profile().execute(user_id)
+    posts = [{**asdict(entry.post), "comments": entry.comments} for entry in found.posts]
+    return {**asdict(found.user), "posts": posts, "followers": found.followers, "following": found.following}
+
+
+@router.post("/{user_id}/follow", status_code=204)
+async def follow(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
+    await container.follow_user().execute(FollowUserCommand(actor=actor, user_id=user_id))
+    return Response(status_code=204)
+
+
+@router.delete("/{user_id}/follow", status_code=204)
+async def unfollow(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
+    await container.unfollow_user().execute(UnfollowUserCommand(actor=actor, user_id=user_id))
+    return Response(status_code=204)
+
+
+@router.get("/{user_id}/followers", response_model=list[UserSummary])
+async def list_followers(
+    user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[UserSummaryDTO]:
+    query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWERS, page=Page(skip=skip, limit=limit))
+    return await container.list_follows().execute(query)
+
+
+@router.get("/{user_id}/following", response_model=list[UserSummary])
+async def list_following(
+    user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> list[UserSummaryDTO]:
+    query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWING, page=Page(skip=skip, limit=limit))
+    return await container.list_follows().execute(query)
 
 
 @router.patch("/{user_id}", response_model=UserResponse)

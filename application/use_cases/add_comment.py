@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.dto import Actor, CommentDTO
+from application.errors import PostNotFound
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from domain.comments import Comment
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddCommentCommand:
+    actor: Actor
+    post_id: int
+    content: str
+
+
+class AddComment:
+    """Comment on a post as the caller. Raises ``PostNotFound``, ``InvalidValue``."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    async def execute(self, command: AddCommentCommand) -> CommentDTO:
+        comment = Comment.write(
+            post_id=command.post_id, author_id=command.actor.id, content=command.content, now=self._clock.now()
+        )
+        async with self._uow_factory() as uow:
+            if await uow.posts.get(command.post_id) is None:
+                raise PostNotFound()
+            await uow.comments.add(comment)
+            await uow.commit()
+        return CommentDTO.from_entity(comment)

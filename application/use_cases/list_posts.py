@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.dto import Page, PostFilter, PostWithAuthorDTO
+from application.ports.readers import PostReader
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListPostsQuery:
+    page: Page
+    post_filter: PostFilter
+
+
+class ListPosts:
+    """A page of posts with their authors, ordered by id, optionally by one author
+    and/or by published state."""
+
+    def __init__(self, reader: PostReader) -> None:
+        self._reader = reader
+
+    async def execute(self, query: ListPostsQuery) -> list[PostWithAuthorDTO]:
+        return await self._reader.list_page(query.page, query.post_filter)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.dto import Actor, PostDTO
+from application.errors import PermissionDenied, PostNotFound
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from application.unset import UNSET, Unset
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdatePostCommand:
+    """Fields left ``UNSET`` do not change."""
+
+    actor: Actor
+    post_id: int
+    title: str | Unset = UNSET
+    content: str | Unset = UNSET
+    published: bool | Unset = UNSET
+
+
+class UpdatePost:
+    """Edit, publish or unpublish a post. Only its author or a superuser may
+    (``PermissionDenied``); raises ``PostNotFound``, ``InvalidValue``."""
+
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+
+    async def execute(self, command: UpdatePostCommand) -> PostDTO:
+        async with self._uow_factory() as uow:
+            post = await uow.posts.get(command.post_id)
+            if post is None:
+                raise PostNotFound()
+            if not command.actor.may_manage(post.author_id):
+                raise PermissionDenied()
+            post.edit(
+                title=None if command.title is UNSET else command.title,
+                content=None if command.content is UNSET else command.content,
+                published=None if command.published is UNSET else command.published,
+                now=self._clock.now(),
+            )
+            await uow.commit()
+        return PostDTO.from_entity(post)

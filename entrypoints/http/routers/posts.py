@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from application.dto import CommentDTO, Page, PostDTO, PostFilter
+from application.use_cases.add_comment import AddCommentCommand
+from application.use_cases.create_post import CreatePostCommand
+from application.use_cases.delete_post import DeletePostCommand
+from application.use_cases.list_posts import ListPostsQuery
+from application.use_cases.update_post import UpdatePostCommand
+from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.paging import Skip
+from entrypoints.http.schemas import (
+    CommentCreate,
+    CommentResponse,
+    PostCreate,
+    PostDetailResponse,
+    PostResponse,
+    PostUpdate,
+    PostWithAuthorResponse,
+)
+
+router = APIRouter(prefix="/api/v1/posts", tags=["posts"])
+
+
+@router.post("", status_code=201, response_model=PostResponse)
+async def create_post(body: PostCreate, actor: CurrentActor, container: ContainerDep) -> PostDTO:
+    command = CreatePostCommand(actor=actor, title=body.title, content=body.content, published=body.published)
+    return await container.create_post().execute(command)
+
+
+@router.get("", response_model=list[PostWithAuthorResponse])
+async def list_posts(
+    container: ContainerDep,
+    skip: Skip = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    author_id: int | None = None,
+    published: bool | None = None,
+) -> list[dict[str, object]]:
+    query = ListPostsQuery(
+        page=Page(skip=skip, limit=limit), post_filter=PostFilter(author_id=author_id, published=published)
+    )
+    return [{**asdict(found.post), "author": found.author} for found in await container.list_posts().execute(query)]
+
+
+@router.get("/{post_id}", response_model=PostDetailResponse)
+async def get_post(post_id: int, container: ContainerDep) -> dict[str, object]:
+    found = await container.get_post().execute(post_id)
+    return {**asdict(found.post), "author": found.author, "comments": found.comments}
+
+
+@router.patch("/{post_id}", response_model=PostResponse)
+async def update_post(post_id: int, body: PostUpdate, actor: CurrentActor, container: ContainerDep) -> PostDTO:
+    return await container.update_post().execute(UpdatePostCommand(actor=actor, post_id=post_id, **body.given()))
+
+
+@router.delete("/{post_id}", status_code=204)
+async def delete_post(post_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
+    await container.delete_post().execute(DeletePostCommand(actor=actor, post_id=post_id))
+    return Response(status_code=204)
+
+
+@router.post("/{post_id}/comments", status_code=201, response_model=CommentResponse)
+async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, container: ContainerDep) -> CommentDTO:
+    return await container.add_comment().execute(AddCommentCommand(actor=actor, post_id=post_id, content=body.content))
+
+
+@router.get("/{post_id}/comments", response_model=list[CommentResponse])
+async def list_comments(
+    post_id: int,
+    container: ContainerDep,
+    skip: Skip = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[CommentDTO]:
+    return await container.list_comments().execute(post_id, Page(skip=skip, limit=limit))

@@ -1,0 +1,140 @@
+"""Every read answers in a constant number of SQL statements, whatever the number of rows:
+one per level of nesting, joins for to-one relations. Counted at the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from adapters.sqlalchemy.database import SqlAlchemyDatabase
+from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dto import Page, PostFilter
+from domain.comments import Comment
+from domain.follows import Follow
+from domain.posts import Post
+from domain.users import User
+from tests.fakes import ManualClock
+
+# Statements per read, SELECTs only (SQLite's BEGIN is not counted).
+EXPECTED = {
+    "get_user": 1,
+    "list_users": 1,
+    "with_posts": 2,
+    "profile": 5,
+    "followers": 2,
+    "posts_list": 1,
+    "post_detail": 2,
+    "post_comments": 2,
+}
+PAGE = Page(skip=0, limit=1000)
+
+
+@contextmanager
+def counted(database: SqlAlchemyDatabase) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def build_world(
+    database: SqlAlchemyDatabase, clock: ManualClock, *, posts: int, comments: int, followers: int
+) -> int:
+    """A user with ``posts`` posts of ``comments`` comments each and ``followers`` followers;
+    returns the user's id."""
+    now = clock.now()
+    async with SqlAlchemyUnitOfWork(database) as uow:
+        star = User.register(email="star@example.com", username="star", hashed_password="h", full_name=None, now=now)
+        await uow.users.add(star)
+        assert star.id is not None
+        fans = []
+        for i in range(max(followers, 1)):
+            fan = User.register(
+                email=f"fan{i}@example.com", username=f"fan{i}", hashed_password="h", full_name=None, now=now
+            )
+            await uow.users.add(fan)
+            assert fan.id is not None
+            fans.append(fan.id)
+        for fan_id in fans[:followers]:
+            await uow.follows.add(Follow.link(follower_id=fan_id, followee_id=star.id, now=now))
+            await uow.follows.add(Follow.link(follower_id=star.id, followee_id=fan_id, now=now))
+        for p in range(posts):
+            post = Post.write(author_id=star.id, title=f"post {p}", content="c", published=p % 2 == 0, now=now)
+            await uow.posts.add(post)
+            assert post.id is not None
+            for c in range(comments):
+                await uow.comments.add(
+                    Comment.write(post_id=post.id, author_id=fans[c % len(fans)], content="hi", now=now)
+                )
+        await uow.commit()
+    return star.id
+
+
+async def count_reads(database: SqlAlchemyDatabase, user_id: int) -> dict[str, int]:
+    users, posts = SqlAlchemyUserReader(database), SqlAlchemyPostReader(database)
+    profile = await users.get_profile(user_id)
+    assert profile is not None and profile.posts
+    first_post = profile.posts[0].post.id
+    reads = {
+        "get_user": users.get(user_id),
+        "list_users": users.list_page(PAGE, active_only=False),
+        "with_posts": users.get_with_posts(user_id),
+        "profile": users.get_profile(user_id),
+        "followers": users.followers(user_id, PAGE),
+        "posts_list": posts.list_page(PAGE, PostFilter()),
+        "post_detail": posts.get_detail(first_post),
+        "post_comments": posts.comments(first_post, PAGE),
+    }
+    counts = {}
+    for name, read in reads.items():
+        with counted(database) as statements:
+            assert await read is not None
+        counts[name] = len(statements)
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("posts", "comments", "followers"), [pytest.param(1, 0, 0, id="one-post"), pytest.param(50, 10, 30, id="50x10x30")]
+)
+async def test_reads_take_a_constant_number_of_statements(
+    sql_url: str, clock: ManualClock, posts: int, comments: int, followers: int
+) -> None:
+    database = SqlAlchemyDatabase(sql_url)
+    try:
+        user_id = await build_world(database, clock, posts=posts, comments=comments, followers=followers)
+        assert await count_reads(database, user_id) == EXPECTED
+        profile = await SqlAlchemyUserReader(database).get_profile(user_id)
+        assert profile is not None
+        assert (len(profile.posts), len(profile.followers), len(profile.following)) == (posts, followers, followers)
+        assert all(len(p.comments) == comments for p in profile.posts)
+    finally:
+        await database.dispose()
+
+
+async def test_posts_list_of_a_hundred_takes_as_many_statements_as_of_one(sql_url: str, clock: ManualClock) -> None:
+    database = SqlAlchemyDatabase(sql_url)
+    try:
+        await build_world(database, clock, posts=100, comments=0, followers=0)
+        reader = SqlAlchemyPostReader(database)
+        counts = []
+        for limit in (1, 100):
+            with counted(database) as statements:
+                found = await reader.list_page(Page(skip=0, limit=limit), PostFilter())
+            assert len(found) == limit
+            assert all(p.author.username == "star" for p in found)
+            counts.append(len(statements))
+        assert counts == [1, 1]
+    finally:
+        await database.dispose()
