@@ -220,6 +220,8 @@ class SqlAlchemyPostReader(PostReader):
     async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
         statement = _posts_with_authors
         if post_filter.author_id is not None:
+            if not 1 <= post_filter.author_id <= MAX_ID:
+                return []
             statement = statement.where(posts.c.author_id == post_filter.author_id)
         if post_filter.published is not None:
             statement = statement.where(posts.c.published.is_(post_filter.published))

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from application.ports.database import Database
 from entrypoints.container import Container
 from entrypoints.http.errors import install_error_handlers
-from entrypoints.http.middleware import BodySizeLimit, TrailingSlashInsensitive
+from entrypoints.http.middleware import BodySizeLimit, RequestHygiene
 from entrypoints.http.routers import auth, health, posts, users
 
 logger = logging.getLogger("inkwell")
@@ -64,5 +64,5 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(users.router)
     app.include_router(posts.router)
     app.add_middleware(BodySizeLimit)
-    app.add_middleware(TrailingSlashInsensitive)
+    app.add_middleware(RequestHygiene)
     return app

@@ -1,0 +1,56 @@
+"""End-to-end fixtures: the real app, over HTTP, on each persistence backend.
+
+``client`` is parametrized through ``container`` over ``memory``, ``sqlite`` and
+``postgres`` (an emptied, migrated database per test). The app's lifespan runs around
+each test, so start-up and shutdown are exercised as a server would run them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from dependency_injector import providers
+from fastapi import FastAPI
+
+from adapters.security.argon2 import Argon2PasswordHasher
+from entrypoints.container import Container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.conftest import BACKENDS, database_url
+
+BASE_URL = "http://test"
+
+
+def make_client(app: FastAPI) -> httpx.AsyncClient:
+    """A client that answers a crash with the app's 500 response rather than raising it,
+    so a "never a 500" assertion reports the status it saw."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url=BASE_URL)
+
+
+@pytest.fixture(params=BACKENDS)
+async def container(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
+    """A container wired to one backend, with fast real argon2 (the session's ``cheap_argon2``)."""
+    backend: str = request.param
+    if backend == "memory":
+        settings = Settings(persistence="memory")
+    else:
+        settings = Settings(persistence="sqlalchemy", database_url=await database_url(request, backend))
+    container = Container()
+    container.settings.override(providers.Object(settings))
+    container.password_hasher.override(providers.Object(hasher))
+    return container
+
+
+@pytest.fixture
+def app(container: Container) -> FastAPI:
+    """The app, built but not started."""
+    return create_app(container)
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the started app; shutdown runs when the test ends."""
+    async with app.router.lifespan_context(app), make_client(app) as client:
+        yield client
