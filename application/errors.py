@@ -10,6 +10,12 @@ class ApplicationError(Exception):
         super().__init__(message or self.default_message)
 
 
+class InvalidRequest(ApplicationError):
+    """The request contradicts itself (e.g. transferring a user's posts to that same user)."""
+
+    default_message = "Invalid request"
+
+
 class NotFound(ApplicationError):
     default_message = "Not found"
 

@@ -18,6 +18,7 @@ from application.use_cases.add_comment import AddComment
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.create_post import CreatePost
 from application.use_cases.create_superuser import CreateSuperuser
+from application.use_cases.deactivate_users import DeactivateUsers
 from application.use_cases.delete_post import DeletePost
 from application.use_cases.delete_user import DeleteUser
 from application.use_cases.follow_user import FollowUser
@@ -26,6 +27,7 @@ from application.use_cases.get_profile import GetProfile
 from application.use_cases.get_user import GetUser
 from application.use_cases.get_user_with_posts import GetUserWithPosts
 from application.use_cases.identify_caller import IdentifyCaller
+from application.use_cases.import_users import ImportUsers
 from application.use_cases.list_comments import ListComments
 from application.use_cases.list_follows import ListFollows
 from application.use_cases.list_posts import ListPosts
@@ -33,6 +35,7 @@ from application.use_cases.list_users import ListUsers
 from application.use_cases.log_out import LogOut
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.search_users import SearchUsers
+from application.use_cases.transfer_posts import TransferPosts
 from application.use_cases.unfollow_user import UnfollowUser
 from application.use_cases.update_post import UpdatePost
 from application.use_cases.update_user import UpdateUser
@@ -124,3 +127,9 @@ class Container(containers.DeclarativeContainer):
     list_posts = providers.Factory(ListPosts, reader=post_reader)
     get_post = providers.Factory(GetPost, reader=post_reader)
     list_comments = providers.Factory(ListComments, reader=post_reader)
+
+    transfer_posts = providers.Factory(TransferPosts, uow_factory=unit_of_work.provider, clock=clock)
+    deactivate_users = providers.Factory(DeactivateUsers, uow_factory=unit_of_work.provider, clock=clock)
+    import_users = providers.Factory(
+        ImportUsers, uow_factory=unit_of_work.provider, reader=user_reader, hasher=password_hasher, clock=clock
+    )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -82,6 +82,14 @@ class InMemoryUserReader(UserReader):
     async def following(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
         tables = self._store.committed
         return _linked(tables, user_id, _FOLLOWING, page) if user_id in tables.users else None
+
+    async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
+        wanted_emails, wanted_usernames = {e.lower() for e in emails}, set(usernames)
+        users = self._store.committed.users.values()
+        return (
+            {u.email.lower() for u in users} & wanted_emails,
+            {u.username for u in users} & wanted_usernames,
+        )
 
 
 class InMemoryPostReader(PostReader):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from adapters.memory.store import InMemoryStore, Tables
@@ -35,6 +36,16 @@ class InMemoryUserRepository(UserRepository):
         assert user.id is not None
         self._tables.delete_user(user.id)
 
+    async def lock(self, user_ids: Sequence[int]) -> list[User]:
+        # The unit of work holds the store's writer lock already.
+        return [self._tables.users[i] for i in sorted(set(user_ids)) if i in self._tables.users]
+
+    async def deactivate_many(self, user_ids: Sequence[int], now: datetime) -> int:
+        active = [u for i in set(user_ids) if (u := self._tables.users.get(i)) is not None and u.is_active]
+        for user in active:
+            user.set_active(False, now)
+        return len(active)
+
 
 class InMemoryPostRepository(PostRepository):
     def __init__(self, tables: Tables, store: InMemoryStore) -> None:
@@ -52,6 +63,17 @@ class InMemoryPostRepository(PostRepository):
     async def delete(self, post: Post) -> None:
         assert post.id is not None
         self._tables.delete_post(post.id)
+
+    async def add_many(self, posts: Sequence[Post]) -> None:
+        for post in posts:
+            await self.add(post)
+
+    async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
+        moved = [p for p in self._tables.posts.values() if p.author_id == from_user_id]
+        for post in moved:
+            post.author_id = to_user_id
+            post.updated_at = now
+        return len(moved)
 
 
 class InMemoryCommentRepository(CommentRepository):
@@ -102,7 +124,11 @@ class InMemoryTokenRepository(TokenRepository):
         self._tables.tokens.pop(token_hash, None)
 
     async def delete_for_user(self, user_id: int) -> None:
-        self._tables.tokens = {k: t for k, t in self._tables.tokens.items() if t.user_id != user_id}
+        await self.delete_for_users([user_id])
+
+    async def delete_for_users(self, user_ids: Sequence[int]) -> None:
+        ended = set(user_ids)
+        self._tables.tokens = {k: t for k, t in self._tables.tokens.items() if t.user_id not in ended}
 
     async def delete_expired(self, user_id: int, now: datetime) -> None:
         self._tables.tokens = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher as _Argon2
@@ -25,11 +26,23 @@ class Argon2PasswordHasher(PasswordHasher):
         max_workers: int | None = None,
     ) -> None:
         self._argon2 = _Argon2(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
-        self._executor = ThreadPoolExecutor(max_workers=max_workers or os.cpu_count() or 2, thread_name_prefix="argon2")
+        self._workers = max_workers or os.cpu_count() or 2
+        self._executor = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="argon2")
         self._dummy_hash = self._argon2.hash("inkwell timing equaliser")
 
     async def hash(self, password: str) -> str:
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._argon2.hash, password)
+
+    async def hash_many(self, passwords: Sequence[str]) -> list[str]:
+        # A batch holds at most one job per worker in the pool's queue; a login arriving
+        # meanwhile waits for about one hash, not for the whole batch.
+        turns = asyncio.Semaphore(self._workers)
+
+        async def one(password: str) -> str:
+            async with turns:
+                return await self.hash(password)
+
+        return list(await asyncio.gather(*(one(p) for p in passwords)))
 
     async def verify(self, hashed_password: str | None, password: str) -> bool:
         known = hashed_password is not None

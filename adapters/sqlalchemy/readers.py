@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -211,6 +212,17 @@ class SqlAlchemyUserReader(UserReader):
             parameters = {"user_id": user_id, "skip": page.skip, "limit": page.limit}
             rows = await connection.execute(statement, parameters)
         return [UserSummaryDTO(**r._mapping) for r in rows]
+
+    async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
+        if not emails and not usernames:
+            return set(), set()
+        lowered = [e.lower() for e in emails]
+        statement = select(func.lower(users.c.email), users.c.username).where(
+            or_(func.lower(users.c.email).in_(lowered), users.c.username.in_(list(usernames)))
+        )
+        async with self._db.read_one() as connection:
+            rows = (await connection.execute(statement)).all()
+        return {email for email, _ in rows} & set(lowered), {name for _, name in rows} & set(usernames)
 
 
 class SqlAlchemyPostReader(PostReader):

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, Result, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.errors import constraint_errors
-from adapters.sqlalchemy.tables import access_tokens, follows
+from adapters.sqlalchemy.tables import access_tokens, follows, posts, users
 from application.ports.repositories import (
     CommentRepository,
     FollowRepository,
@@ -22,6 +24,15 @@ from domain.users import User
 
 # Ids are 32-bit integers in the schema; a larger one cannot name a row.
 MAX_ID = 2**31 - 1
+
+
+def _storable_ids(ids: Sequence[int]) -> list[int]:
+    """The ids that can name a row; others could only make the driver overflow."""
+    return [i for i in ids if 1 <= i <= MAX_ID]
+
+
+def _rowcount(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount
 
 
 async def flush(session: AsyncSession) -> None:
@@ -48,6 +59,20 @@ class SqlAlchemyUserRepository(UserRepository):
         await self._session.delete(user)
         await flush(self._session)
 
+    async def lock(self, user_ids: Sequence[int]) -> list[User]:
+        # PostgreSQL locks the rows as the sorted scan returns them: lowest id first.
+        # SQLite has no row locks; its BEGIN IMMEDIATE has serialised writers already.
+        statement = select(User).where(users.c.id.in_(_storable_ids(user_ids))).order_by(users.c.id).with_for_update()
+        return list((await self._session.scalars(statement)).all())
+
+    async def deactivate_many(self, user_ids: Sequence[int], now: datetime) -> int:
+        statement = (
+            update(users)
+            .where(users.c.id.in_(_storable_ids(user_ids)), users.c.is_active.is_(True))
+            .values(is_active=False, updated_at=now)
+        )
+        return _rowcount(await self._session.execute(statement))
+
 
 class SqlAlchemyPostRepository(PostRepository):
     def __init__(self, session: AsyncSession) -> None:
@@ -66,6 +91,15 @@ class SqlAlchemyPostRepository(PostRepository):
         # Comments go with the post through ON DELETE CASCADE.
         await self._session.delete(post)
         await flush(self._session)
+
+    async def add_many(self, new_posts: Sequence[Post]) -> None:
+        # The ORM flushes a batch of inserts as multi-row INSERT ... RETURNING statements.
+        self._session.add_all(new_posts)
+        await flush(self._session)
+
+    async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
+        statement = update(posts).where(posts.c.author_id == from_user_id).values(author_id=to_user_id, updated_at=now)
+        return _rowcount(await self._session.execute(statement))
 
 
 class SqlAlchemyCommentRepository(CommentRepository):
@@ -102,7 +136,10 @@ class SqlAlchemyTokenRepository(TokenRepository):
         await self._session.execute(delete(access_tokens).where(access_tokens.c.token_hash == token_hash))
 
     async def delete_for_user(self, user_id: int) -> None:
-        await self._session.execute(delete(access_tokens).where(access_tokens.c.user_id == user_id))
+        await self.delete_for_users([user_id])
+
+    async def delete_for_users(self, user_ids: Sequence[int]) -> None:
+        await self._session.execute(delete(access_tokens).where(access_tokens.c.user_id.in_(_storable_ids(user_ids))))
 
     async def delete_expired(self, user_id: int, now: datetime) -> None:
         await self._session.execute(

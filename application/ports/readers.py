@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import datetime
 
 from application.dto import (
@@ -51,6 +52,11 @@ class UserReader(ABC):
     @abstractmethod
     async def following(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
         """Users ``user_id`` follows, ordered by id; None if there is no such user."""
+
+    @abstractmethod
+    async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
+        """Which of these emails (answered lower-cased, compared case-insensitively) and
+        usernames already belong to a user."""
 
 
 class PostReader(ABC):

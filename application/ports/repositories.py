@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from datetime import datetime
 
 from domain.comments import Comment
@@ -31,6 +32,17 @@ class UserRepository(ABC):
     async def delete(self, user: User) -> None:
         """Remove the user with everything that belongs to them (posts, tokens)."""
 
+    @abstractmethod
+    async def lock(self, user_ids: Sequence[int]) -> list[User]:
+        """Load these users and lock their rows until the transaction ends (``SELECT ...
+        FOR UPDATE``), lowest id first, so two transactions locking the same users in any
+        argument order cannot deadlock. Missing ids are left out of the answer."""
+
+    @abstractmethod
+    async def deactivate_many(self, user_ids: Sequence[int], now: datetime) -> int:
+        """Deactivate the active users among ``user_ids`` in one statement; return how many
+        were active before."""
+
 
 class PostRepository(ABC):
     """Posts of the current unit of work; changes to loaded posts are saved on commit."""
@@ -46,6 +58,14 @@ class PostRepository(ABC):
     @abstractmethod
     async def delete(self, post: Post) -> None:
         """Remove the post with its comments."""
+
+    @abstractmethod
+    async def add_many(self, posts: Sequence[Post]) -> None:
+        """Store new posts with multi-row statements and assign their ids."""
+
+    @abstractmethod
+    async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
+        """Give every post of one user to another in one statement; return how many moved."""
 
 
 class CommentRepository(ABC):
@@ -79,6 +99,10 @@ class TokenRepository(ABC):
     @abstractmethod
     async def delete_for_user(self, user_id: int) -> None:
         """End every token of one user."""
+
+    @abstractmethod
+    async def delete_for_users(self, user_ids: Sequence[int]) -> None:
+        """End every token of these users in one statement."""
 
     @abstractmethod
     async def delete_expired(self, user_id: int, now: datetime) -> None:

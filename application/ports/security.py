@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 
 
 class PasswordHasher(ABC):
@@ -11,6 +12,11 @@ class PasswordHasher(ABC):
     @abstractmethod
     async def hash(self, password: str) -> str:
         """A new salted hash of ``password`` with the current parameters."""
+
+    @abstractmethod
+    async def hash_many(self, passwords: Sequence[str]) -> list[str]:
+        """Hash several passwords in parallel on the worker pool, never queueing more than
+        the pool's workers at once, so other requests' hashes keep their turn."""
 
     @abstractmethod
     async def verify(self, hashed_password: str | None, password: str) -> bool:

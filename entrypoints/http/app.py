@@ -13,7 +13,7 @@ from application.ports.database import Database
 from entrypoints.container import Container
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.middleware import BodySizeLimit, RequestHygiene
-from entrypoints.http.routers import auth, health, posts, users
+from entrypoints.http.routers import admin, auth, health, posts, users
 
 logger = logging.getLogger("inkwell")
 
@@ -63,6 +63,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(users.router)
     app.include_router(posts.router)
+    app.include_router(admin.router)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestHygiene)
     return app

@@ -15,6 +15,7 @@ from application.errors import (
     ApplicationError,
     Conflict,
     InvalidCredentials,
+    InvalidRequest,
     NotAuthenticated,
     NotFound,
     PermissionDenied,
@@ -26,6 +27,7 @@ logger = logging.getLogger("inkwell.http")
 STATUS_BY_ERROR: tuple[tuple[type[ApplicationError], int], ...] = (
     (NotFound, 404),
     (Conflict, 400),
+    (InvalidRequest, 400),
     (InvalidCredentials, 401),
     (NotAuthenticated, 401),
     (PermissionDenied, 403),

@@ -6,12 +6,12 @@ import asyncio
 
 import pytest
 
+from adapters.memory.repositories import InMemoryPostRepository
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from application.dto import UserDTO
 from application.errors import EmailOrUsernameTaken
-from application.ports.repositories import PostRepository
 from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUser, RegisterUserCommand
 from domain.errors import InvalidValue
 from domain.posts import WELCOME_CONTENT, Post
@@ -137,15 +137,9 @@ class DiskFull(Exception):
     """The failure the broken post repository reports."""
 
 
-class BrokenPosts(PostRepository):
+class BrokenPosts(InMemoryPostRepository):
     async def add(self, post: Post) -> None:
         raise DiskFull("no space left for the post")
-
-    async def get(self, post_id: int) -> Post | None:
-        return None
-
-    async def delete(self, post: Post) -> None:
-        raise DiskFull("cannot even delete")
 
 
 class UnitOfWorkWithBrokenPosts(InMemoryUnitOfWork):
@@ -153,7 +147,7 @@ class UnitOfWorkWithBrokenPosts(InMemoryUnitOfWork):
 
     async def _begin(self) -> None:
         await super()._begin()
-        self.posts = BrokenPosts()
+        self.posts = BrokenPosts(self._work, self._store)
 
 
 async def test_a_failing_welcome_post_leaves_no_user_behind(

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from pydantic import Field, ValidationError
+
+from application.use_cases.deactivate_users import DeactivateUsersCommand
+from application.use_cases.import_users import ImportResult, ImportUsersCommand, RejectedEntry
+from application.use_cases.register_user import RegisterUserCommand
+from application.use_cases.transfer_posts import TransferPostsCommand
+from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.schemas import RequestBody, UserCreate
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+
+
+class TransferPostsBody(RequestBody):
+    to_user_id: int
+
+
+class DeactivateBody(RequestBody):
+    user_ids: Annotated[list[int], Field(min_length=1, max_length=10_000)]
+
+
+class ImportBody(RequestBody):
+    """Entries are read one by one, so a bad entry is reported by index, not refused whole."""
+
+    users: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
+
+
+@router.post("/users/{user_id}/transfer-posts")
+async def transfer_posts(
+    user_id: int, body: TransferPostsBody, actor: CurrentActor, container: ContainerDep
+) -> dict[str, int]:
+    command = TransferPostsCommand(actor=actor, from_user_id=user_id, to_user_id=body.to_user_id)
+    return {"transferred": await container.transfer_posts().execute(command)}
+
+
+@router.post("/users/deactivate")
+async def deactivate_users(body: DeactivateBody, actor: CurrentActor, container: ContainerDep) -> dict[str, int]:
+    command = DeactivateUsersCommand(actor=actor, user_ids=body.user_ids)
+    return {"deactivated": await container.deactivate_users().execute(command)}
+
+
+@router.post("/users/import")
+async def import_users(body: ImportBody, actor: CurrentActor, container: ContainerDep) -> dict[str, object]:
+    result: ImportResult = await container.import_users().execute(
+        ImportUsersCommand(actor=actor, entries=[_read_entry(raw) for raw in body.users])
+    )
+    return {"created": result.created, "errors": [{"index": e.index, "detail": e.detail} for e in result.errors]}
+
+
+def _read_entry(raw: dict[str, Any]) -> RegisterUserCommand | RejectedEntry:
+    try:
+        user = UserCreate.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "entry"
+        return RejectedEntry(detail=f"{where}: {first['msg']}")
+    return RegisterUserCommand(
+        email=user.email, username=user.username, password=user.password, full_name=user.full_name
+    )
