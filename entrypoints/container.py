@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -42,6 +44,20 @@ from application.use_cases.update_user import UpdateUser
 from entrypoints.settings import Settings
 
 
+def _reader(
+    settings: providers.Provider[Settings],
+    database: providers.Provider[Any],
+    memory: Callable[[Any], object],
+    sqlalchemy: Callable[[Any], object],
+) -> providers.Selector[Any]:
+    """The reader of the configured persistence, one per process, on the shared database."""
+    return providers.Selector(
+        settings.provided.persistence,
+        memory=providers.Singleton(memory, database),
+        sqlalchemy=providers.Singleton(sqlalchemy, database),
+    )
+
+
 class Container(containers.DeclarativeContainer):
     """Engines and stores are singletons, built on first use (never at import); units of
     work and use cases are factories: a new one per use."""
@@ -78,21 +94,9 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Factory(InMemoryUnitOfWork, database),
         sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, database),
     )
-    user_reader = providers.Selector(
-        settings.provided.persistence,
-        memory=providers.Singleton(InMemoryUserReader, database),
-        sqlalchemy=providers.Singleton(SqlAlchemyUserReader, database),
-    )
-    post_reader = providers.Selector(
-        settings.provided.persistence,
-        memory=providers.Singleton(InMemoryPostReader, database),
-        sqlalchemy=providers.Singleton(SqlAlchemyPostReader, database),
-    )
-    credentials_reader = providers.Selector(
-        settings.provided.persistence,
-        memory=providers.Singleton(InMemoryCredentialsReader, database),
-        sqlalchemy=providers.Singleton(SqlAlchemyCredentialsReader, database),
-    )
+    user_reader = _reader(settings, database, InMemoryUserReader, SqlAlchemyUserReader)
+    post_reader = _reader(settings, database, InMemoryPostReader, SqlAlchemyPostReader)
+    credentials_reader = _reader(settings, database, InMemoryCredentialsReader, SqlAlchemyCredentialsReader)
     token_ttl = providers.Factory(timedelta, seconds=settings.provided.access_token_ttl_seconds)
 
     register_user = providers.Factory(

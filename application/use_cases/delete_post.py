@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.dto import Actor
-from application.errors import PermissionDenied, PostNotFound
 from application.ports.unit_of_work import UnitOfWork
+from application.use_cases.post_access import post_to_manage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,10 +23,6 @@ class DeletePost:
 
     async def execute(self, command: DeletePostCommand) -> None:
         async with self._uow_factory() as uow:
-            post = await uow.posts.get(command.post_id)
-            if post is None:
-                raise PostNotFound()
-            if not command.actor.may_manage(post.author_id):
-                raise PermissionDenied()
+            post = await post_to_manage(uow, command.actor, command.post_id)
             await uow.posts.delete(post)
             await uow.commit()

@@ -4,10 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.dto import Actor, PostDTO
-from application.errors import PermissionDenied, PostNotFound
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.unset import UNSET, Unset
+from application.use_cases.post_access import post_to_manage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,11 +31,7 @@ class UpdatePost:
 
     async def execute(self, command: UpdatePostCommand) -> PostDTO:
         async with self._uow_factory() as uow:
-            post = await uow.posts.get(command.post_id)
-            if post is None:
-                raise PostNotFound()
-            if not command.actor.may_manage(post.author_id):
-                raise PermissionDenied()
+            post = await post_to_manage(uow, command.actor, command.post_id)
             post.edit(
                 title=None if command.title is UNSET else command.title,
                 content=None if command.content is UNSET else command.content,
