@@ -53,11 +53,11 @@ class Post:
     def edit(
         self, *, title: str | None = None, content: str | None = None, published: bool | None = None, now: datetime
     ) -> None:
-        """Change the given fields; None leaves a field as it is."""
-        if title is not None:
-            self.title = validate_title(title)
-        if content is not None:
-            self.content = validate_content(content)
+        """Change the given fields; None leaves a field as it is. All or nothing: every
+        value is checked before any is set."""
+        new_title = self.title if title is None else validate_title(title)
+        new_content = self.content if content is None else validate_content(content)
+        self.title, self.content = new_title, new_content
         if published is not None:
             self.published = published
         self.updated_at = now

@@ -1,0 +1,98 @@
+"""DeletePost: the author or a superuser removes a post, and its comments go with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.memory.store import InMemoryStore
+from adapters.security.argon2 import Argon2PasswordHasher
+from application.errors import PermissionDenied, PostNotFound
+from application.use_cases.delete_post import DeletePost, DeletePostCommand
+from tests.conftest import Backend
+from tests.fakes import ManualClock
+from tests.unit.content_support import actor, comment_on, everything, write_post
+from tests.unit.support import UnitsOfWork, register
+
+
+async def test_the_author_deleting_a_post_removes_it_with_its_comments_and_nothing_else(
+    memory: Backend, store: InMemoryStore, uows: UnitsOfWork, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    doomed = await write_post(memory, clock, alice, "Doomed")
+    kept = await write_post(memory, clock, alice, "Kept")
+    await comment_on(memory, clock, bob, doomed.id, "on the doomed post")
+    await comment_on(memory, clock, alice, doomed.id, "the author's own")
+    kept_comment = await comment_on(memory, clock, bob, kept.id, "on the kept post")
+    before = everything(store)
+
+    await DeletePost(uows).execute(DeletePostCommand(actor=actor(alice), post_id=doomed.id))
+
+    assert [uow.committed for uow in uows.made] == [True]
+    after = everything(store)
+    assert doomed.id not in after["posts"]
+    assert kept.id in after["posts"]
+    assert list(after["comments"]) == [kept_comment.id]
+    expected = before | {
+        "posts": {k: v for k, v in before["posts"].items() if k != doomed.id},
+        "comments": {kept_comment.id: before["comments"][kept_comment.id]},
+    }
+    assert after == expected
+
+
+async def test_a_superuser_may_delete_another_users_post(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    admin = await register(memory, hasher, clock, "admin", is_superuser=True)
+    post = await write_post(memory, clock, alice, "Spam")
+    await comment_on(memory, clock, admin, post.id, "Removing this")
+
+    await DeletePost(memory.uow).execute(DeletePostCommand(actor=actor(admin), post_id=post.id))
+
+    assert post.id not in store.committed.posts
+    assert store.committed.comments == {}
+
+
+async def test_another_ordinary_user_is_denied_and_the_post_and_its_comments_stay(
+    memory: Backend, store: InMemoryStore, uows: UnitsOfWork, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    post = await write_post(memory, clock, alice, "Alice's")
+    await comment_on(memory, clock, bob, post.id, "Bob was here")
+    before = everything(store)
+
+    with pytest.raises(PermissionDenied):
+        await DeletePost(uows).execute(DeletePostCommand(actor=actor(bob), post_id=post.id))
+
+    assert everything(store) == before
+    assert [uow.committed for uow in uows.made] == [False]
+
+
+async def test_an_unknown_post_is_post_not_found_and_nothing_changes(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    admin = await register(memory, hasher, clock, "admin", is_superuser=True)
+    post = await write_post(memory, clock, admin, "Exists")
+    before = everything(store)
+
+    with pytest.raises(PostNotFound):
+        await DeletePost(memory.uow).execute(DeletePostCommand(actor=actor(admin), post_id=post.id + 100))
+
+    assert everything(store) == before
+
+
+async def test_deleting_the_same_post_twice_is_post_not_found_the_second_time(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    post = await write_post(memory, clock, alice, "Once")
+    command = DeletePostCommand(actor=actor(alice), post_id=post.id)
+    await DeletePost(memory.uow).execute(command)
+    before = everything(store)
+
+    with pytest.raises(PostNotFound):
+        await DeletePost(memory.uow).execute(command)
+
+    assert everything(store) == before
