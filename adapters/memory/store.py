@@ -86,7 +86,7 @@ def snapshot(tables: Tables) -> dict[str, dict[Any, tuple[Any, dict[str, Any]]]]
         name: {
             key: (entity, {f.name: getattr(entity, f.name) for f in fields(entity)}) for key, entity in table.items()
         }
-        for name, table in (("users", tables.users), ("posts", tables.posts), ("tokens", tables.tokens))
+        for name, table in tables.named()
     }
 
 

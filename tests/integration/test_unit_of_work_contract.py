@@ -6,6 +6,8 @@ import pytest
 
 from application.dto import Page
 from application.errors import EmailOrUsernameTaken, UnitOfWorkMisuse
+from domain.comments import Comment
+from domain.follows import Follow
 from domain.posts import Post
 from domain.users import User
 from tests.conftest import Backend
@@ -154,3 +156,22 @@ async def test_cascade_deletes_posts_with_their_author(backend: Backend, clock: 
         await uow.users.delete(loaded)
         await uow.commit()
     assert await backend.users.get_with_posts(user.id) is None
+
+
+async def test_savepoint_undoes_comments_and_follows_too(backend: Backend, clock: ManualClock) -> None:
+    ann, bob = a_user(clock, "ann"), a_user(clock, "bob")
+    async with backend.uow() as uow:
+        await uow.users.add(ann)
+        await uow.users.add(bob)
+        assert ann.id is not None and bob.id is not None
+        post = Post.write(author_id=ann.id, title="t", content="c", published=True, now=clock.now())
+        await uow.posts.add(post)
+        assert post.id is not None
+        with pytest.raises(Boom):
+            async with uow.savepoint():
+                await uow.comments.add(Comment.write(post_id=post.id, author_id=bob.id, content="x", now=clock.now()))
+                await uow.follows.add(Follow.link(follower_id=bob.id, followee_id=ann.id, now=clock.now()))
+                raise Boom
+        await uow.commit()
+    assert await backend.posts.comments(post.id, PAGE) == []
+    assert await backend.users.followers(ann.id, PAGE) == []
