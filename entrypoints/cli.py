@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from entrypoints.settings import Settings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SUPERUSER_PASSWORD_VARIABLE = "INKWELL_SUPERUSER_PASSWORD"
 
@@ -42,11 +44,12 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     )
 
 
-async def create_superuser(email: str, username: str, password: str) -> str:
+async def create_superuser(settings: Settings, email: str, username: str, password: str) -> str:
     from application.use_cases.create_superuser import CreateSuperuserCommand
     from entrypoints.container import Container
 
     container = Container()
+    container.settings.override(settings)
     database = container.database()
     try:
         user = await container.create_superuser().execute(
@@ -55,6 +58,36 @@ async def create_superuser(email: str, username: str, password: str) -> str:
     finally:
         await database.dispose()
     return f"created superuser {user.username} (id {user.id})"
+
+
+async def pool_advice(settings: Settings, concurrency: int, max_connections: int | None) -> str:
+    from adapters.sqlalchemy.database import SqlAlchemyDatabase
+    from adapters.sqlalchemy.pool_sizing import advise_pool
+
+    source = "given"
+    if max_connections is None:
+        database = SqlAlchemyDatabase(settings.database_url, application_name=settings.db_application_name)
+        try:
+            max_connections = await database.max_connections()
+        except Exception as error:  # any failure to ask: say so and how to go on
+            raise SystemExit(
+                f"cannot read max_connections from the server ({error!r}); pass --max-connections"
+            ) from error
+        finally:
+            await database.dispose()
+        if max_connections is None:
+            raise SystemExit("SQLite has no connection limit to size against; pass --max-connections")
+        source = "read from the server"
+    advice = advise_pool(concurrency=concurrency, max_connections=max_connections, workers=settings.workers)
+    lines = [
+        f"max_connections = {max_connections} ({source}); {advice.available} usable after a 20% reserve",
+        f"DB_POOL_SIZE={advice.pool_size}",
+        f"DB_MAX_OVERFLOW={advice.max_overflow}",
+        f"worst case with WORKERS={settings.workers}: {advice.worst_case} connections",
+    ]
+    if advice.warning:
+        lines.append(f"WARNING: {advice.warning}")
+    return "\n".join(lines)
 
 
 def _read_password() -> str:
@@ -70,7 +103,6 @@ def _read_password() -> str:
 def main(argv: list[str] | None = None) -> int:
     from application.errors import ApplicationError
     from domain.errors import InvalidValue
-    from entrypoints.settings import Settings
 
     parser = argparse.ArgumentParser(prog="inkwell", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,20 +113,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     superuser.add_argument("--email", required=True)
     superuser.add_argument("--username", required=True)
+    advice = commands.add_parser("pool-advice", help="advise DB_POOL_SIZE and DB_MAX_OVERFLOW for a load")
+    advice.add_argument("--concurrency", type=int, required=True, help="concurrent requests per process")
+    advice.add_argument("--max-connections", type=int, help="the server's limit (default: asked from the server)")
     arguments = parser.parse_args(argv)
 
-    settings = Settings()
+    settings = Settings(db_application_name="inkwell-cli")
     if arguments.command == "migrate":
         migrate(settings.database_url)
     elif arguments.command == "serve":
         serve(settings.host, settings.port, settings.workers, settings.access_log)
+    elif arguments.command == "pool-advice":
+        print(asyncio.run(pool_advice(settings, arguments.concurrency, arguments.max_connections)))
     else:
         password = _read_password()
         if not 8 <= len(password) <= 100:
             print("password must be 8 to 100 characters long", file=sys.stderr)
             return 2
         try:
-            print(asyncio.run(create_superuser(arguments.email, arguments.username, password)))
+            print(asyncio.run(create_superuser(settings, arguments.email, arguments.username, password)))
         except (ApplicationError, InvalidValue) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -87,6 +87,7 @@ class Container(containers.DeclarativeContainer):
                 pre_ping=settings.provided.db_pool_pre_ping,
             ),
             echo=settings.provided.db_echo,
+            application_name=settings.provided.db_application_name,
         ),
     )
     unit_of_work = providers.Selector(

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     db_pool_recycle: int = 1800
     db_pool_pre_ping: bool = True
     db_echo: bool = False
+    db_application_name: str = "inkwell-api"
+    """Reported to PostgreSQL, so pg_stat_activity tells who holds which connection."""
     db_connect_attempts: int = Field(5, ge=1)
     """Start-up checks the database this many times, with a growing pause, before giving up."""
 

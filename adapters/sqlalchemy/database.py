@@ -38,10 +38,17 @@ class SqlAlchemyDatabase(Database):
       (one snapshot, no half-seen change); SQLite in WAL mode gives a snapshot per transaction.
     """
 
-    def __init__(self, url: str | URL, *, pool: PoolSettings | None = None, echo: bool = False) -> None:
+    def __init__(
+        self,
+        url: str | URL,
+        *,
+        pool: PoolSettings | None = None,
+        echo: bool = False,
+        application_name: str = "inkwell",
+    ) -> None:
         start_mappers()
         self.url = make_url(url)
-        self.engine = _create_engine(self.url, pool or PoolSettings(), echo)
+        self.engine = _create_engine(self.url, pool or PoolSettings(), echo, application_name)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)
@@ -75,8 +82,15 @@ class SqlAlchemyDatabase(Database):
     async def dispose(self) -> None:
         await self.engine.dispose()
 
+    async def max_connections(self) -> int | None:
+        """The server's ``max_connections``; None for SQLite, which has no such limit."""
+        if self.is_sqlite:
+            return None
+        async with self._single_read_engine.connect() as connection:
+            return int((await connection.execute(text("SHOW max_connections"))).scalar_one())
 
-def _create_engine(url: URL, pool: PoolSettings, echo: bool) -> AsyncEngine:
+
+def _create_engine(url: URL, pool: PoolSettings, echo: bool, application_name: str) -> AsyncEngine:
     options: dict[str, Any] = {"echo": echo, "pool_pre_ping": pool.pre_ping}
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
@@ -85,6 +99,9 @@ def _create_engine(url: URL, pool: PoolSettings, echo: bool) -> AsyncEngine:
         options["connect_args"] = {"timeout": 30}
         if database in ("", ":memory:"):
             return create_async_engine(url, **options)
+    else:
+        # Shows in pg_stat_activity who holds which connection.
+        options["connect_args"] = {"server_settings": {"application_name": application_name}}
     options.update(
         pool_size=pool.size,
         max_overflow=pool.max_overflow,

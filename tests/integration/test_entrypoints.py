@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import yaml
+from sqlalchemy import text
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
@@ -95,3 +96,27 @@ def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
     assert compose["services"]["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert compose["services"]["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
     assert "healthcheck" in compose["services"]["db"]
+
+
+def test_pool_advice_reads_max_connections_from_the_live_server(postgres_url: str) -> None:
+    result = cli("pool-advice", "--concurrency", "200", env={"DATABASE_URL": postgres_url, "WORKERS": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "(read from the server)" in result.stdout
+    assert "DB_POOL_SIZE=" in result.stdout
+
+
+def test_pool_advice_warns_about_too_many_workers() -> None:
+    result = cli("pool-advice", "--concurrency", "200", "--max-connections", "100", env={"WORKERS": "2"})
+    assert result.returncode == 0, result.stderr
+    assert "DB_POOL_SIZE=40\nDB_MAX_OVERFLOW=40" in result.stdout
+    assert "WARNING" in result.stdout
+
+
+async def test_connections_carry_the_application_name(postgres_url: str) -> None:
+    database = SqlAlchemyDatabase(postgres_url, application_name="inkwell-test-probe")
+    try:
+        async with database.read_one() as connection:
+            name = (await connection.execute(text("SELECT current_setting('application_name')"))).scalar_one()
+    finally:
+        await database.dispose()
+    assert name == "inkwell-test-probe"
