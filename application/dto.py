@@ -159,3 +159,17 @@ class Page:
 
     skip: int = 0
     limit: int = 100
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoolStatus:
+    """A connection pool right now, and what it has done since start."""
+
+    size: int
+    checked_in: int
+    checked_out: int
+    overflow: int
+    connects: int
+    checkouts: int
+    invalidations: int
+    checkout_timeouts: int

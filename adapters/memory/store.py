@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from application.dto import PoolStatus
 from application.errors import EmailOrUsernameTaken
 from application.ports.database import Database
 from domain.comments import Comment
@@ -77,6 +78,21 @@ class InMemoryStore(Database):
         return None
 
     async def dispose(self) -> None:
+        return None
+
+    def pool_status(self) -> PoolStatus:
+        return PoolStatus(
+            size=0,
+            checked_in=0,
+            checked_out=0,
+            overflow=0,
+            connects=0,
+            checkouts=0,
+            invalidations=0,
+            checkout_timeouts=0,
+        )
+
+    def record_checkout_timeout(self) -> None:
         return None
 
 

@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from adapters.sqlalchemy.mappers import start_mappers
+from application.dto import PoolStatus
 from application.ports.database import Database
 
 _WRITES = "inkwell_writes"
@@ -50,6 +52,8 @@ class SqlAlchemyDatabase(Database):
         self.url = make_url(url)
         self.engine = _create_engine(self.url, pool or PoolSettings(), echo, application_name)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self._counters = _PoolCounters()
+        self._counters.listen(self.engine)
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)
             self._single_read_engine = self.engine
@@ -82,12 +86,61 @@ class SqlAlchemyDatabase(Database):
     async def dispose(self) -> None:
         await self.engine.dispose()
 
+    def pool_status(self) -> PoolStatus:
+        pool = self.engine.sync_engine.pool
+        counters = self._counters
+        live = (
+            (pool.size(), pool.checkedin(), pool.checkedout(), pool.overflow())
+            if isinstance(pool, QueuePool)
+            else (
+                0,
+                0,
+                0,
+                0,
+            )
+        )
+        size, checked_in, checked_out, overflow = live
+        return PoolStatus(
+            size=size,
+            checked_in=checked_in,
+            checked_out=checked_out,
+            # QueuePool counts not-yet-opened pool slots as negative overflow.
+            overflow=max(0, overflow),
+            connects=counters.connects,
+            checkouts=counters.checkouts,
+            invalidations=counters.invalidations,
+            checkout_timeouts=counters.checkout_timeouts,
+        )
+
+    def record_checkout_timeout(self) -> None:
+        self._counters.checkout_timeouts += 1
+
     async def max_connections(self) -> int | None:
         """The server's ``max_connections``; None for SQLite, which has no such limit."""
         if self.is_sqlite:
             return None
         async with self._single_read_engine.connect() as connection:
             return int((await connection.execute(text("SHOW max_connections"))).scalar_one())
+
+
+@dataclass
+class _PoolCounters:
+    """What the pool has done since start, from its events."""
+
+    connects: int = 0
+    checkouts: int = 0
+    invalidations: int = 0
+    checkout_timeouts: int = 0
+
+    def listen(self, engine: AsyncEngine) -> None:
+        target = engine.sync_engine
+        event.listen(target, "connect", lambda *_: self._add("connects"))
+        event.listen(target, "checkout", lambda *_: self._add("checkouts"))
+        event.listen(target, "invalidate", lambda *_: self._add("invalidations"))
+        event.listen(target, "soft_invalidate", lambda *_: self._add("invalidations"))
+
+    def _add(self, counter: str) -> None:
+        setattr(self, counter, getattr(self, counter) + 1)
 
 
 def _create_engine(url: URL, pool: PoolSettings, echo: bool, application_name: str) -> AsyncEngine:

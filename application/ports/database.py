@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from application.dto import PoolStatus
+
 
 class Database(ABC):
     """A persistence backend that can be probed and closed."""
@@ -15,3 +17,11 @@ class Database(ABC):
     @abstractmethod
     async def dispose(self) -> None:
         """Release every connection; the backend is not used afterwards."""
+
+    @abstractmethod
+    def pool_status(self) -> PoolStatus:
+        """The connection pool's gauges and counters (all zero where there is no pool)."""
+
+    @abstractmethod
+    def record_checkout_timeout(self) -> None:
+        """Count a request that gave up waiting for a connection."""

@@ -12,8 +12,9 @@ from fastapi import FastAPI
 from application.ports.database import Database
 from entrypoints.container import Container
 from entrypoints.http.errors import install_error_handlers
+from entrypoints.http.metrics import Metrics, MetricsMiddleware
 from entrypoints.http.middleware import BodySizeLimit, RequestHygiene
-from entrypoints.http.routers import admin, auth, health, posts, users
+from entrypoints.http.routers import admin, auth, health, operations, posts, users
 
 logger = logging.getLogger("inkwell")
 
@@ -58,12 +59,16 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     app.state.ready = False
+    app.state.metrics = Metrics(lambda: {"primary": container.database().pool_status()})
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(operations.router)
     app.include_router(auth.router)
     app.include_router(users.router)
     app.include_router(posts.router)
     app.include_router(admin.router)
+    # Innermost, so it sees the scope the router fills in (the route template).
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(RequestHygiene)
     return app

@@ -1,0 +1,97 @@
+"""Prometheus metrics: HTTP requests by route template, and the connection pool per role."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from application.dto import PoolStatus
+
+UNMATCHED = "unmatched"
+
+
+class PoolCollector(Collector):
+    """Reads every pool's numbers at scrape time, labelled by engine role."""
+
+    def __init__(self, pools: Callable[[], dict[str, PoolStatus]]) -> None:
+        self._pools = pools
+
+    def collect(self) -> Iterator[Metric]:
+        pools = self._pools()
+        gauges: dict[str, tuple[str, Callable[[PoolStatus], int]]] = {
+            "db_pool_size": ("Connections the pool keeps", lambda s: s.size),
+            "db_pool_checked_out": ("Connections in use", lambda s: s.checked_out),
+            "db_pool_checked_in": ("Idle connections in the pool", lambda s: s.checked_in),
+            "db_pool_overflow": ("Connections open beyond the pool size", lambda s: s.overflow),
+        }
+        counters: dict[str, tuple[str, Callable[[PoolStatus], int]]] = {
+            "db_pool_connects": ("New database connections", lambda s: s.connects),
+            "db_pool_checkouts": ("Connections handed out", lambda s: s.checkouts),
+            "db_pool_invalidations": ("Connections thrown away as broken", lambda s: s.invalidations),
+            "db_pool_checkout_timeouts": (
+                "Requests that gave up waiting for a connection",
+                lambda s: s.checkout_timeouts,
+            ),
+        }
+        for name, (text, read) in gauges.items():
+            gauge = GaugeMetricFamily(name, text, labels=["role"])
+            for role, status in pools.items():
+                gauge.add_metric([role], read(status))
+            yield gauge
+        for name, (text, read) in counters.items():
+            counter = CounterMetricFamily(name, text, labels=["role"])
+            for role, status in pools.items():
+                counter.add_metric([role], read(status))
+            yield counter
+
+
+class Metrics:
+    """One registry per app, so apps built side by side (tests) never collide."""
+
+    def __init__(self, pools: Callable[[], dict[str, PoolStatus]]) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "http_requests", "HTTP requests answered", ["method", "route", "status"], registry=self.registry
+        )
+        self.duration = Histogram(
+            "http_request_duration_seconds",
+            "Time to answer, by route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.registry.register(PoolCollector(pools))
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request under its route template (``/api/v1/users/{user_id}``),
+    never the raw path, so the number of series stays bounded."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_see(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_see)
+        finally:
+            route = getattr(scope.get("route"), "path", UNMATCHED)
+            method = scope["method"]
+            self.metrics.requests.labels(method, route, str(status)).inc()
+            self.metrics.duration.labels(method, route).observe(time.perf_counter() - started)

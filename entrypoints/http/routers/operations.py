@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from application.errors import PermissionDenied
+from entrypoints.http.dependencies import ContainerDep, CurrentActor
+
+router = APIRouter(tags=["operations"])
+POOL_FIELDS = ("size", "checked_in", "checked_out", "overflow")
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response:
+    """Prometheus text format."""
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/api/v1/admin/pool", tags=["admin"])
+async def pool(actor: CurrentActor, container: ContainerDep) -> dict[str, dict[str, int] | None]:
+    """The primary pool's state (superusers only); no replica is configured."""
+    if not actor.is_superuser:
+        raise PermissionDenied()
+    status = container.database().pool_status()
+    primary = {name: value for name, value in asdict(status).items() if name in POOL_FIELDS}
+    return {"primary": {**primary, "invalidated": status.invalidations}, "replica": None}
