@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.mappers import start_mappers
 from application.dto import PoolStatus
 from application.ports.database import Database
@@ -31,6 +32,7 @@ class PoolSettings:
 
 class SqlAlchemyDatabase(Database):
     """Owns the engine. Units of work get sessions; readers get short-lived connections.
+    Every use of a connection first passes the ``FairGate``: first come, first served.
 
     - Writes: a session per unit of work, ``expire_on_commit=False``; on SQLite its
       transaction starts with ``BEGIN IMMEDIATE`` so writers queue on the busy timeout
@@ -50,7 +52,9 @@ class SqlAlchemyDatabase(Database):
     ) -> None:
         start_mappers()
         self.url = make_url(url)
-        self.engine = _create_engine(self.url, pool or PoolSettings(), echo, application_name)
+        pool = pool or PoolSettings()
+        self.engine = _create_engine(self.url, pool, echo, application_name)
+        self.gate = FairGate(pool.size + pool.max_overflow, pool.timeout)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self._counters = _PoolCounters()
         self._counters.listen(self.engine)
@@ -70,17 +74,17 @@ class SqlAlchemyDatabase(Database):
     @asynccontextmanager
     async def read_one(self) -> AsyncIterator[AsyncConnection]:
         """A connection for a read of one statement."""
-        async with self._single_read_engine.connect() as connection:
+        async with self.gate.slot(), self._single_read_engine.connect() as connection:
             yield connection
 
     @asynccontextmanager
     async def read_consistent(self) -> AsyncIterator[AsyncConnection]:
         """A connection whose statements all see the same committed state."""
-        async with self._consistent_read_engine.connect() as connection:
+        async with self.gate.slot(), self._consistent_read_engine.connect() as connection:
             yield connection
 
     async def ping(self) -> None:
-        async with self._single_read_engine.connect() as connection:
+        async with self.read_one() as connection:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
@@ -119,7 +123,7 @@ class SqlAlchemyDatabase(Database):
         """The server's ``max_connections``; None for SQLite, which has no such limit."""
         if self.is_sqlite:
             return None
-        async with self._single_read_engine.connect() as connection:
+        async with self.read_one() as connection:
             return int((await connection.execute(text("SHOW max_connections"))).scalar_one())
 
 

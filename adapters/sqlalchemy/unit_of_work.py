@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from contextlib import AsyncExitStack
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
@@ -22,11 +23,17 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def __init__(self, database: SqlAlchemyDatabase) -> None:
         super().__init__()
-        self._session_factory = database.session_factory
+        self._database = database
+        self._slot = AsyncExitStack()
 
     async def _begin(self) -> None:
-        self._session: AsyncSession = self._session_factory()
-        await self._session.begin()
+        await self._slot.enter_async_context(self._database.gate.slot())
+        self._session: AsyncSession = self._database.session_factory()
+        try:
+            await self._session.begin()
+        except BaseException:  # e.g. cancelled: the base class will not call _close
+            await self._slot.aclose()
+            raise
         self.users = SqlAlchemyUserRepository(self._session)
         self.posts = SqlAlchemyPostRepository(self._session)
         self.comments = SqlAlchemyCommentRepository(self._session)
@@ -41,7 +48,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         await self._session.rollback()
 
     async def _close(self) -> None:
-        await self._session.close()
+        try:
+            await self._session.close()
+        finally:
+            await self._slot.aclose()
 
     async def _begin_savepoint(self) -> object:
         return await self._session.begin_nested()

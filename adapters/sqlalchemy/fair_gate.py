@@ -1,0 +1,68 @@
+"""First come, first served access to the connection pool.
+
+SQLAlchemy's async queue pool lets a request that arrives just as a connection is
+returned take it ahead of requests already waiting, so under load some requests wait
+for seconds while newcomers pass (measured: p50 17 ms, p99 7 s at 64 clients). The gate
+admits at most as many holders as the pool can serve, so the pool itself never makes
+anyone wait, and hands each freed slot straight to the longest waiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+
+class FairGate:
+    def __init__(self, capacity: int, timeout: float) -> None:
+        if capacity < 1:
+            raise ValueError("a gate needs room for at least one holder")
+        self.capacity = capacity
+        self.timeout = timeout
+        self._free = capacity
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for waiter in self._waiters if not waiter.done())
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one slot for the block. Raises SQLAlchemy's pool ``TimeoutError`` after
+        ``timeout`` seconds of waiting, as the pool itself would."""
+        await self._acquire()
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(granted)
+        try:
+            async with asyncio.timeout(self.timeout):
+                await granted
+        except BaseException as error:
+            if granted.done() and not granted.cancelled():
+                self._release()  # the slot arrived as we gave up: pass it on
+            else:
+                granted.cancel()
+                self._waiters.remove(granted)
+            if isinstance(error, TimeoutError):
+                raise PoolTimeout(f"no database connection free within {self.timeout} s") from None
+            raise
+
+    def _release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # handed over directly: no newcomer can slip in
+                return
+        self._free += 1
