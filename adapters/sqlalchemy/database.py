@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.pool import QueuePool
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import QueuePool
 
 from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.mappers import start_mappers
