@@ -85,6 +85,7 @@ class Container(containers.DeclarativeContainer):
                 timeout=settings.provided.db_pool_timeout,
                 recycle=settings.provided.db_pool_recycle,
                 pre_ping=settings.provided.db_pool_pre_ping,
+                statement_timeout_ms=settings.provided.db_statement_timeout_ms,
             ),
             echo=settings.provided.db_echo,
             application_name=settings.provided.db_application_name,

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     db_pool_recycle: int = 1800
     db_pool_pre_ping: bool = True
     db_echo: bool = False
+    db_statement_timeout_ms: int | None = Field(None, ge=1)
+    """PostgreSQL: the longest any statement may run; unset means no limit."""
     db_application_name: str = "inkwell-api"
     """Reported to PostgreSQL, so pg_stat_activity tells who holds which connection."""
     db_connect_attempts: int = Field(5, ge=1)

@@ -28,6 +28,8 @@ class PoolSettings:
     timeout: float = 30.0
     recycle: int = 1800
     pre_ping: bool = True
+    statement_timeout_ms: int | None = None
+    """PostgreSQL only: bounds every statement, set with SET LOCAL per transaction."""
 
 
 class SqlAlchemyDatabase(Database):
@@ -62,6 +64,13 @@ class SqlAlchemyDatabase(Database):
             _install_sqlite_hooks(self.engine)
             self._single_read_engine = self.engine
             self._consistent_read_engine = self.engine
+        elif pool.statement_timeout_ms:
+            _install_statement_timeout(self.engine, pool.statement_timeout_ms)
+            # SET LOCAL needs a transaction: single reads give up autocommit for it.
+            self._single_read_engine = self.engine.execution_options(postgresql_readonly=True)
+            self._consistent_read_engine = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         else:
             self._single_read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
             self._consistent_read_engine = self.engine.execution_options(
@@ -166,6 +175,17 @@ def _create_engine(url: URL, pool: PoolSettings, echo: bool, application_name: s
         pool_recycle=pool.recycle,
     )
     return create_async_engine(url, **options)
+
+
+def _install_statement_timeout(engine: AsyncEngine, milliseconds: int) -> None:
+    """``SET LOCAL`` at the start of every transaction: it ends with the transaction, so it
+    also holds through PgBouncer in transaction mode, where a session-level SET or a
+    startup parameter would leak to other clients or be refused."""
+    statement = f"SET LOCAL statement_timeout = {int(milliseconds)}"
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(statement)
 
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:

@@ -64,8 +64,13 @@ def _validation_error(_request: Request, error: Exception) -> JSONResponse:
 
 
 def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
-    """A pool timeout or a lost connection is the database's trouble, not the client's:
-    503 with a hint to retry, never a 500."""
+    """A pool timeout, a lost connection or a statement past DB_STATEMENT_TIMEOUT_MS is the
+    database's trouble, not the client's: 503 with a hint to retry, never a 500."""
+    if isinstance(error, DBAPIError) and _is_statement_timeout(error):
+        logger.warning("statement timeout: %s", error.statement)
+        return JSONResponse(
+            {"detail": "Database statement timed out"}, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
+        )
     if isinstance(error, DBAPIError) and not error.connection_invalidated and not _is_connection_error(error):
         raise error
     if isinstance(error, PoolTimeout):
@@ -76,6 +81,10 @@ def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
         status_code=503,
         headers={"Retry-After": RETRY_AFTER_SECONDS},
     )
+
+
+def _is_statement_timeout(error: DBAPIError) -> bool:
+    return "statement timeout" in str(error.orig)
 
 
 def _is_connection_error(error: DBAPIError) -> bool:
