@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, delete, select, update
+from sqlalchemy import CursorResult, Result, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.errors import constraint_errors
@@ -93,9 +93,12 @@ class SqlAlchemyPostRepository(PostRepository):
         await flush(self._session)
 
     async def add_many(self, new_posts: Sequence[Post]) -> None:
-        # The ORM flushes a batch of inserts as multi-row INSERT ... RETURNING statements.
-        self._session.add_all(new_posts)
-        await flush(self._session)
+        # A Core executemany: multi-row INSERTs on PostgreSQL, one prepared statement run
+        # in-process on SQLite. The ORM would send one INSERT per row on SQLite, where it
+        # cannot match returned ids to rows.
+        if new_posts:
+            rows = [{c.name: getattr(post, c.name) for c in posts.columns if c.name != "id"} for post in new_posts]
+            await self._session.execute(insert(posts), rows)
 
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
         statement = update(posts).where(posts.c.author_id == from_user_id).values(author_id=to_user_id, updated_at=now)

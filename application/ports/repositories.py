@@ -61,7 +61,8 @@ class PostRepository(ABC):
 
     @abstractmethod
     async def add_many(self, posts: Sequence[Post]) -> None:
-        """Store new posts with multi-row statements and assign their ids."""
+        """Store new posts with multi-row statements, not a round trip per post. Their ids
+        are not read back: use ``add`` for a post whose id the caller needs."""
 
     @abstractmethod
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
