@@ -15,7 +15,9 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.replicas import ReadConnections, ReplicaRouter
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dto import PoolStatus
 from application.use_cases.add_comment import AddComment
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.create_post import CreatePost
@@ -46,16 +48,27 @@ from entrypoints.settings import Settings
 
 def _reader(
     settings: providers.Provider[Settings],
-    database: providers.Provider[Any],
+    store: providers.Provider[Any],
+    connections: providers.Provider[Any],
     memory: Callable[[Any], object],
     sqlalchemy: Callable[[Any], object],
 ) -> providers.Selector[Any]:
-    """The reader of the configured persistence, one per process, on the shared database."""
+    """The reader of the configured persistence, one per process."""
     return providers.Selector(
         settings.provided.persistence,
-        memory=providers.Singleton(memory, database),
-        sqlalchemy=providers.Singleton(sqlalchemy, database),
+        memory=providers.Singleton(memory, store),
+        sqlalchemy=providers.Singleton(sqlalchemy, connections),
     )
+
+
+def _read_connections(settings: Settings, primary: SqlAlchemyDatabase, pool: PoolSettings) -> ReadConnections:
+    """Readers use the replica when DATABASE_REPLICA_URL is set, else the primary."""
+    if not settings.database_replica_url:
+        return primary
+    replica = SqlAlchemyDatabase(
+        settings.database_replica_url, pool=pool, echo=settings.db_echo, application_name=settings.db_application_name
+    )
+    return ReplicaRouter(primary, replica)
 
 
 class Container(containers.DeclarativeContainer):
@@ -72,33 +85,35 @@ class Container(containers.DeclarativeContainer):
         parallelism=settings.provided.argon2_parallelism,
     )
 
-    database = providers.Selector(
-        settings.provided.persistence,
-        memory=providers.Singleton(InMemoryStore),
-        sqlalchemy=providers.Singleton(
-            SqlAlchemyDatabase,
-            url=settings.provided.database_url,
-            pool=providers.Factory(
-                PoolSettings,
-                size=settings.provided.db_pool_size,
-                max_overflow=settings.provided.db_max_overflow,
-                timeout=settings.provided.db_pool_timeout,
-                recycle=settings.provided.db_pool_recycle,
-                pre_ping=settings.provided.db_pool_pre_ping,
-                statement_timeout_ms=settings.provided.db_statement_timeout_ms,
-            ),
-            echo=settings.provided.db_echo,
-            application_name=settings.provided.db_application_name,
-        ),
+    pool_settings = providers.Factory(
+        PoolSettings,
+        size=settings.provided.db_pool_size,
+        max_overflow=settings.provided.db_max_overflow,
+        timeout=settings.provided.db_pool_timeout,
+        recycle=settings.provided.db_pool_recycle,
+        pre_ping=settings.provided.db_pool_pre_ping,
+        statement_timeout_ms=settings.provided.db_statement_timeout_ms,
     )
+    primary_database = providers.Singleton(
+        SqlAlchemyDatabase,
+        url=settings.provided.database_url,
+        pool=pool_settings,
+        echo=settings.provided.db_echo,
+        application_name=settings.provided.db_application_name,
+    )
+    memory_store = providers.Singleton(InMemoryStore)
+    database = providers.Selector(settings.provided.persistence, memory=memory_store, sqlalchemy=primary_database)
+    read_connections = providers.Singleton(_read_connections, settings, primary_database, pool_settings)
     unit_of_work = providers.Selector(
         settings.provided.persistence,
         memory=providers.Factory(InMemoryUnitOfWork, database),
         sqlalchemy=providers.Factory(SqlAlchemyUnitOfWork, database),
     )
-    user_reader = _reader(settings, database, InMemoryUserReader, SqlAlchemyUserReader)
-    post_reader = _reader(settings, database, InMemoryPostReader, SqlAlchemyPostReader)
-    credentials_reader = _reader(settings, database, InMemoryCredentialsReader, SqlAlchemyCredentialsReader)
+    user_reader = _reader(settings, memory_store, read_connections, InMemoryUserReader, SqlAlchemyUserReader)
+    post_reader = _reader(settings, memory_store, read_connections, InMemoryPostReader, SqlAlchemyPostReader)
+    credentials_reader = _reader(
+        settings, memory_store, primary_database, InMemoryCredentialsReader, SqlAlchemyCredentialsReader
+    )
     token_ttl = providers.Factory(timedelta, seconds=settings.provided.access_token_ttl_seconds)
 
     register_user = providers.Factory(
@@ -139,3 +154,21 @@ class Container(containers.DeclarativeContainer):
     import_users = providers.Factory(
         ImportUsers, uow_factory=unit_of_work.provider, reader=user_reader, hasher=password_hasher, clock=clock
     )
+
+
+def replica_router(container: Container) -> ReplicaRouter | None:
+    """The replica router, when one is configured (never built otherwise)."""
+    settings = container.settings()
+    if settings.persistence != "sqlalchemy" or not settings.database_replica_url:
+        return None
+    connections = container.read_connections()
+    return connections if isinstance(connections, ReplicaRouter) else None
+
+
+def pool_statuses(container: Container) -> dict[str, PoolStatus]:
+    """Each engine's pool by role: ``primary`` and, when configured, ``replica``."""
+    statuses = {"primary": container.database().pool_status()}
+    replicated = replica_router(container)
+    if replicated is not None:
+        statuses["replica"] = replicated.replica.pool_status()
+    return statuses

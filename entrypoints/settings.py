@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    database_replica_url: str | None = None
+    """A streaming replica for reads that need not see the caller's own writes."""
     persistence: Literal["sqlalchemy", "memory"] = "sqlalchemy"
     db_pool_size: int = Field(5, ge=1)
     db_max_overflow: int = Field(10, ge=0)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import BindParameter, Row, Select, bindparam, func, or_, select
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
+from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.repositories import MAX_ID
 from adapters.sqlalchemy.tables import access_tokens, comments, follows, posts, users
 from application.dto import (
@@ -143,7 +144,7 @@ def like_pattern(text: str) -> str:
 
 
 class SqlAlchemyUserReader(UserReader):
-    def __init__(self, database: SqlAlchemyDatabase) -> None:
+    def __init__(self, database: ReadConnections) -> None:
         self._db = database
 
     async def get(self, user_id: int) -> UserDTO | None:
@@ -226,7 +227,7 @@ class SqlAlchemyUserReader(UserReader):
 
 
 class SqlAlchemyPostReader(PostReader):
-    def __init__(self, database: SqlAlchemyDatabase) -> None:
+    def __init__(self, database: ReadConnections) -> None:
         self._db = database
 
     async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
@@ -267,6 +268,8 @@ class SqlAlchemyPostReader(PostReader):
 
 
 class SqlAlchemyCredentialsReader(CredentialsReader):
+    """Always on the primary: a token just issued, or a password just changed, must count."""
+
     def __init__(self, database: SqlAlchemyDatabase) -> None:
         self._db = database
 

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from application.ports.database import Database
-from entrypoints.container import Container
+from entrypoints.container import Container, pool_statuses, replica_router
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.metrics import Metrics, MetricsMiddleware
 from entrypoints.http.middleware import BodySizeLimit, RequestHygiene
@@ -43,12 +43,15 @@ def create_app(container: Container) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = container.database()
         await wait_for_database(database, container.settings().db_connect_attempts)
+        replicated = replica_router(container)  # a replica that is down degrades reads, it does not stop start-up
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
             await database.dispose()
+            if replicated is not None:
+                await replicated.replica.dispose()
 
     app = FastAPI(
         title="Inkwell",
@@ -59,7 +62,7 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     app.state.ready = False
-    app.state.metrics = Metrics(lambda: {"primary": container.database().pool_status()})
+    app.state.metrics = Metrics(lambda: pool_statuses(container))
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(operations.router)

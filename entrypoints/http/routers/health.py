@@ -6,6 +6,8 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from application.ports.database import Database
+from entrypoints.container import replica_router
 from entrypoints.http.dependencies import ContainerDep
 
 router = APIRouter(tags=["health"])
@@ -13,10 +15,10 @@ logger = logging.getLogger("inkwell.health")
 PING_TIMEOUT_SECONDS = 2.0
 
 
-async def _database_status(container: ContainerDep) -> tuple[bool, str]:
+async def _ping(database: Database) -> tuple[bool, str]:
     try:
         async with asyncio.timeout(PING_TIMEOUT_SECONDS):
-            await container.database().ping()
+            await database.ping()
     except TimeoutError:
         return False, "timeout"
     except Exception as error:  # any failure to answer is "unhealthy", with a short reason
@@ -25,15 +27,22 @@ async def _database_status(container: ContainerDep) -> tuple[bool, str]:
     return True, "connected"
 
 
-def _answer(ok: bool, database: str) -> JSONResponse:
-    status = "healthy" if ok else "unhealthy"
-    return JSONResponse({"status": status, "database": database}, status_code=200 if ok else 503)
+async def _answer(container: ContainerDep) -> JSONResponse:
+    ok, database = await _ping(container.database())
+    body = {"status": "healthy" if ok else "unhealthy", "database": database}
+    replicated = replica_router(container)
+    if replicated is not None:
+        # Reads fall back to the primary, so a lost replica degrades, it does not fail.
+        replica_ok, reason = await _ping(replicated.replica)
+        body["replica"] = "connected" if replica_ok else f"degraded: {reason}"
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 
 @router.get("/health")
 async def health(container: ContainerDep) -> JSONResponse:
-    """200 when ``SELECT 1`` on the primary answers within 2 s, else 503."""
-    return _answer(*await _database_status(container))
+    """200 when ``SELECT 1`` on the primary answers within 2 s, else 503. With a replica
+    configured, ``replica`` says whether it answers too."""
+    return await _answer(container)
 
 
 @router.get("/health/live")
@@ -47,4 +56,4 @@ async def ready(request: Request, container: ContainerDep) -> JSONResponse:
     """Like /health, and 503 while the service is starting or draining."""
     if not getattr(request.app.state, "ready", False):
         return JSONResponse({"status": "unavailable", "database": "not ready"}, status_code=503)
-    return _answer(*await _database_status(container))
+    return await _answer(container)

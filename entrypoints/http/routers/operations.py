@@ -5,7 +5,9 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from application.dto import PoolStatus
 from application.errors import PermissionDenied
+from entrypoints.container import pool_statuses
 from entrypoints.http.dependencies import ContainerDep, CurrentActor
 
 router = APIRouter(tags=["operations"])
@@ -20,9 +22,15 @@ async def metrics(request: Request) -> Response:
 
 @router.get("/api/v1/admin/pool", tags=["admin"])
 async def pool(actor: CurrentActor, container: ContainerDep) -> dict[str, dict[str, int] | None]:
-    """The primary pool's state (superusers only); no replica is configured."""
+    """Each engine's pool (superusers only); ``replica`` is null when none is configured."""
     if not actor.is_superuser:
         raise PermissionDenied()
-    status = container.database().pool_status()
-    primary = {name: value for name, value in asdict(status).items() if name in POOL_FIELDS}
-    return {"primary": {**primary, "invalidated": status.invalidations}, "replica": None}
+    statuses = pool_statuses(container)
+    return {"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))}
+
+
+def _public(status: PoolStatus | None) -> dict[str, int] | None:
+    if status is None:
+        return None
+    shown = {name: value for name, value in asdict(status).items() if name in POOL_FIELDS}
+    return {**shown, "invalidated": status.invalidations}
