@@ -76,8 +76,11 @@ class SqlAlchemyDatabase(Database):
             self._consistent_read_engine = self.engine.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
+        # No autoflush: pending changes are flushed where a repository asks (add, delete) and
+        # at commit, both of which turn constraint violations into application errors. An
+        # autoflush inside some unrelated query would raise the raw IntegrityError instead.
         self.session_factory: async_sessionmaker[AsyncSession] = async_sessionmaker(
-            self.engine.execution_options(**{_WRITES: True}), expire_on_commit=False
+            self.engine.execution_options(**{_WRITES: True}), expire_on_commit=False, autoflush=False
         )
 
     @asynccontextmanager

@@ -175,3 +175,23 @@ async def test_savepoint_undoes_comments_and_follows_too(backend: Backend, clock
         await uow.commit()
     assert await backend.posts.comments(post.id, PAGE) == []
     assert await backend.users.followers(ann.id, PAGE) == []
+
+
+async def test_a_conflicting_change_is_reported_even_when_a_query_runs_before_commit(
+    backend: Backend, clock: ManualClock
+) -> None:
+    """Found by the stateful fidelity test: a token deletion after a username change used to
+    autoflush the change and raise the raw IntegrityError on SQL backends."""
+    ann, bob = a_user(clock, "ann"), a_user(clock, "bob")
+    async with backend.uow() as uow:
+        await uow.users.add(ann)
+        await uow.users.add(bob)
+        await uow.commit()
+    assert bob.id is not None
+    with pytest.raises(EmailOrUsernameTaken):
+        async with backend.uow() as uow:
+            loaded = await uow.users.get(bob.id)
+            assert loaded is not None
+            loaded.change_username("ann", clock.now())
+            await uow.tokens.delete_for_user(bob.id)
+            await uow.commit()
