@@ -191,6 +191,10 @@ def _install_statement_timeout(engine: AsyncEngine, milliseconds: int) -> None:
         connection.exec_driver_sql(statement)
 
 
+def _unicode_lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
     """The documented aiosqlite recipe: let SQLAlchemy, not the driver, emit BEGIN, so that
     savepoints work; and turn on what SQLite leaves off (foreign keys, WAL)."""
@@ -203,6 +207,10 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's lower() folds ASCII only; PostgreSQL's (UTF-8 locale) and Python's fold
+        # every letter. The same fold everywhere keeps "case-insensitive" one rule: the
+        # lower(email) index, login and search agree on every backend.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -182,3 +182,24 @@ async def test_racing_registrations_of_one_email_create_one_user(backend: Backen
     assert len(created) == 1
     assert all(isinstance(r, EmailOrUsernameRegistered) for r in refused)
     assert len(await backend.users.list_page(PAGE, active_only=False)) == 1
+
+
+async def test_emails_are_unique_under_unicode_case_folding(backend: Backend, clock: ManualClock) -> None:
+    """Found by the stateful fidelity test: SQLite's own lower() folds ASCII only, so the
+    Kelvin sign (K, U+212A) and 'k' were one email in memory and PostgreSQL, two in SQLite."""
+    async with backend.uow() as uow:
+        await uow.users.add(
+            User.register(email="k@example.com", username="plain", hashed_password="h", full_name=None, now=clock.now())
+        )
+        await uow.commit()
+    with pytest.raises(EmailOrUsernameTaken):
+        async with backend.uow() as uow:
+            await uow.users.add(
+                User.register(
+                    email="\u212a@example.com", username="kelvin", hashed_password="h", full_name=None, now=clock.now()
+                )
+            )
+            await uow.commit()
+    found = await backend.credentials.find_credentials("\u212a@EXAMPLE.com")
+    assert found is not None
+    assert [u.username for u in await backend.users.search("\u212a@", PAGE)] == ["plain"]
