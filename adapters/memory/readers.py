@@ -20,6 +20,7 @@ from application.dto import (
     UserWithPostsDTO,
 )
 from application.ports.readers import CredentialsReader, PostReader, UserReader
+from domain.text import fold_case
 from domain.users import User, is_email_login
 
 E = TypeVar("E")
@@ -43,11 +44,11 @@ class InMemoryUserReader(UserReader):
         return [UserDTO.from_entity(u) for u in users[page.skip : page.skip + page.limit]]
 
     async def search(self, query: str, page: Page) -> list[UserDTO]:
-        needle = query.lower()
+        needle = fold_case(query)
         found = [
             u
             for u in sorted(self._store.committed.users.values(), key=lambda u: u.id or 0)
-            if needle in u.email.lower() or needle in u.username.lower() or needle in (u.full_name or "").lower()
+            if needle in fold_case(u.email) or needle in fold_case(u.username) or needle in fold_case(u.full_name or "")
         ]
         return [UserDTO.from_entity(u) for u in found[page.skip : page.skip + page.limit]]
 
@@ -84,10 +85,10 @@ class InMemoryUserReader(UserReader):
         return _linked(tables, user_id, _FOLLOWING, page) if user_id in tables.users else None
 
     async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
-        wanted_emails, wanted_usernames = {e.lower() for e in emails}, set(usernames)
+        wanted_emails, wanted_usernames = {fold_case(e) for e in emails}, set(usernames)
         users = self._store.committed.users.values()
         return (
-            {u.email.lower() for u in users} & wanted_emails,
+            {fold_case(u.email) for u in users} & wanted_emails,
             {u.username for u in users} & wanted_usernames,
         )
 
@@ -156,8 +157,8 @@ class InMemoryCredentialsReader(CredentialsReader):
 
     async def find_credentials(self, login: str) -> Credentials | None:
         if is_email_login(login):
-            wanted = login.lower()
-            match = [u for u in self._store.committed.users.values() if u.email.lower() == wanted]
+            wanted = fold_case(login)
+            match = [u for u in self._store.committed.users.values() if fold_case(u.email) == wanted]
         else:
             match = [u for u in self._store.committed.users.values() if u.username == login]
         if not match or match[0].id is None:

@@ -14,6 +14,7 @@ from application.ports.database import Database
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
+from domain.text import fold_case
 from domain.tokens import AccessToken
 from domain.users import User
 
@@ -41,7 +42,7 @@ class Tables:
         usernames: set[str] = set()
         users = list(self.users.values()) + ([candidate] if candidate is not None else [])
         for user in users:
-            email = user.email.lower()
+            email = fold_case(user.email)
             if email in emails or user.username in usernames:
                 raise EmailOrUsernameTaken()
             emails.add(email)

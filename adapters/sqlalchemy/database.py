@@ -17,6 +17,7 @@ from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.mappers import start_mappers
 from application.dto import PoolStatus
 from application.ports.database import Database
+from domain.text import fold_case
 
 _WRITES = "inkwell_writes"
 
@@ -191,8 +192,8 @@ def _install_statement_timeout(engine: AsyncEngine, milliseconds: int) -> None:
         connection.exec_driver_sql(statement)
 
 
-def _unicode_lower(value: str | None) -> str | None:
-    return None if value is None else value.lower()
+def _fold_case(value: str | None) -> str | None:
+    return None if value is None else fold_case(value)
 
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
@@ -207,10 +208,10 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
-        # SQLite's lower() folds ASCII only; PostgreSQL's (UTF-8 locale) and Python's fold
-        # every letter. The same fold everywhere keeps "case-insensitive" one rule: the
-        # lower(email) index, login and search agree on every backend.
-        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
+        # SQLite's lower() folds ASCII only; PostgreSQL's folds every letter. The domain's
+        # fold_case everywhere keeps "case-insensitive" one rule: the lower(email) index,
+        # login and search agree on every backend.
+        dbapi_connection.create_function("lower", 1, _fold_case, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -28,6 +28,7 @@ from application.dto import (
     UserWithPostsDTO,
 )
 from application.ports.readers import CredentialsReader, PostReader, UserReader
+from domain.text import fold_case
 from domain.users import is_email_login
 
 _USER_COLUMNS = (
@@ -139,7 +140,7 @@ def _post_with_author_dto(row: Row[Any, *tuple[Any, ...]]) -> PostWithAuthorDTO:
 
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with its wildcards taken literally."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = fold_case(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -217,7 +218,7 @@ class SqlAlchemyUserReader(UserReader):
     async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
         if not emails and not usernames:
             return set(), set()
-        lowered = [e.lower() for e in emails]
+        lowered = [fold_case(e) for e in emails]
         statement = select(func.lower(users.c.email), users.c.username).where(
             or_(func.lower(users.c.email).in_(lowered), users.c.username.in_(list(usernames)))
         )
@@ -275,7 +276,7 @@ class SqlAlchemyCredentialsReader(CredentialsReader):
 
     async def find_credentials(self, login: str) -> Credentials | None:
         if is_email_login(login):
-            statement, parameters = _credentials_by_email, {"login": login.lower()}
+            statement, parameters = _credentials_by_email, {"login": fold_case(login)}
         else:
             statement, parameters = _credentials_by_username, {"login": login}
         async with self._db.read_one() as connection:

@@ -13,6 +13,7 @@ from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUserCommand
 from domain.errors import InvalidValue
 from domain.posts import Post
+from domain.text import fold_case
 from domain.users import User
 
 DUPLICATE_IN_BATCH = "Email or username appears earlier in this import"
@@ -72,7 +73,7 @@ class ImportUsers:
         )
         fresh = []
         for index, user, password in candidates:
-            if user.email.lower() in emails or user.username in usernames:
+            if fold_case(user.email) in emails or user.username in usernames:
                 result.errors.append(ImportFailure(index=index, detail=EmailOrUsernameRegistered.default_message))
             else:
                 fresh.append((index, user, password))
@@ -121,7 +122,7 @@ class ImportUsers:
             except InvalidValue as error:
                 result.errors.append(ImportFailure(index=index, detail=error.message))
                 continue
-            email = user.email.lower()
+            email = fold_case(user.email)
             if email in seen_emails or user.username in seen_usernames:
                 result.errors.append(ImportFailure(index=index, detail=DUPLICATE_IN_BATCH))
                 continue

@@ -203,3 +203,26 @@ async def test_emails_are_unique_under_unicode_case_folding(backend: Backend, cl
     found = await backend.credentials.find_credentials("\u212a@EXAMPLE.com")
     assert found is not None
     assert [u.username for u in await backend.users.search("\u212a@", PAGE)] == ["plain"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("i@example.com", "\u0130@example.com"), ("\u03c3\u03c3@x.io", "\u03a3\u03a3@x.io")]
+)
+async def test_case_folds_letter_by_letter_as_postgresql_does(
+    backend: Backend, clock: ManualClock, first: str, second: str
+) -> None:
+    """Found by the stateful fidelity test: Python's str.lower turns 'İ' into two characters
+    and a final 'Σ' into 'ς', where PostgreSQL's lower() maps each letter on its own."""
+    async with backend.uow() as uow:
+        await uow.users.add(
+            User.register(email=first, username="first", hashed_password="h", full_name=None, now=clock.now())
+        )
+        await uow.commit()
+    with pytest.raises(EmailOrUsernameTaken):
+        async with backend.uow() as uow:
+            await uow.users.add(
+                User.register(email=second, username="second", hashed_password="h", full_name=None, now=clock.now())
+            )
+            await uow.commit()
+    found = await backend.credentials.find_credentials(second)
+    assert found is not None
