@@ -46,7 +46,6 @@ class ReplicaRouter:
         self._retry_after = retry_after
         self._monotonic = monotonic
         self._skip_until = 0.0
-        self.last_error: str | None = None
 
     @property
     def degraded(self) -> bool:
@@ -76,7 +75,6 @@ class ReplicaRouter:
             yield connection
 
     def _mark_degraded(self, error: BaseException) -> None:
-        self.last_error = error.__class__.__name__
         self._skip_until = self._monotonic() + self._retry_after
         logger.warning("replica unreachable (%r); reading from the primary for %s s", error, self._retry_after)
 

@@ -180,8 +180,3 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str
     expires_in: int
-
-
-class HealthResponse(BaseModel):
-    status: str
-    database: str
