@@ -93,6 +93,7 @@ class Container(containers.DeclarativeContainer):
         recycle=settings.provided.db_pool_recycle,
         pre_ping=settings.provided.db_pool_pre_ping,
         statement_timeout_ms=settings.provided.db_statement_timeout_ms,
+        pgbouncer=settings.provided.db_pgbouncer,
     )
     primary_database = providers.Singleton(
         SqlAlchemyDatabase,

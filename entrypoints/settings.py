@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     db_echo: bool = False
     db_statement_timeout_ms: int | None = Field(None, ge=1)
     """PostgreSQL: the longest any statement may run; unset means no limit."""
+    db_pgbouncer: bool = False
+    """DATABASE_URL points at PgBouncer in transaction pooling mode."""
     db_application_name: str = "inkwell-api"
     """Reported to PostgreSQL, so pg_stat_activity tells who holds which connection."""
     db_connect_attempts: int = Field(5, ge=1)
@@ -41,6 +43,8 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(1, ge=1)
     access_log: bool = False
+    shutdown_drain_seconds: float = Field(5.0, ge=0)
+    """On SIGTERM, how long readiness answers 503 while requests are still served."""
 
     @model_validator(mode="after")
     def _argon2_memory_fits_parallelism(self) -> Settings:

@@ -1,8 +1,10 @@
-"""Shared fixtures. Backends: ``memory`` (the fakes), ``sqlite`` and ``postgres``.
+"""Shared fixtures. Backends: ``memory`` (the fakes), ``sqlite`` and ``postgres``; the
+end-to-end suite adds ``pgbouncer``, the same PostgreSQL database through a PgBouncer in
+transaction pooling mode.
 
 PostgreSQL tests run against a database created for this run and dropped after it.
-When the server is unreachable they are skipped with the reason, except with
-``CI=true``, where that is a failure.
+When the server (or pgbouncer) is unavailable they are skipped with the reason, except
+with ``CI=true``, where that is a failure.
 """
 
 from __future__ import annotations
@@ -35,9 +37,13 @@ from tests.databases import (
     migrate,
 )
 from tests.fakes import ManualClock, cheap_argon2
+from tests.pgbouncer import PgBouncer
+from tests.pgbouncer import available as pgbouncer_unavailable
 
 BACKENDS = ("memory", "sqlite", "postgres")
 SQL_BACKENDS = ("sqlite", "postgres")
+# Backends reached through a proxy, and the backend that holds their data.
+PROXIED = {"pgbouncer": "postgres"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
 T = TypeVar("T")
 
@@ -69,14 +75,19 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def skip_unless_ci(reason: str) -> None:
+    """A test that cannot run here is skipped loudly, except on CI, where it fails."""
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(f"!!! SKIPPED: {reason}")
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     try:
         url = run_in_thread(create_postgres_database())
     except PostgresUnavailable as error:
-        if IN_CI:
-            pytest.fail(f"CI=true and {error}", pytrace=False)
-        pytest.skip(f"!!! POSTGRESQL TESTS SKIPPED: {error}")
+        skip_unless_ci(str(error))
     try:
         run_in_thread(migrate(url))
         yield url
@@ -84,10 +95,31 @@ def postgres_url() -> Iterator[str]:
         run_in_thread(drop_postgres_database(url))
 
 
+@pytest.fixture(scope="session")
+def pgbouncer(postgres_url: str) -> Iterator[PgBouncer]:
+    """A PgBouncer in transaction pooling mode in front of the run's PostgreSQL database."""
+    reason = pgbouncer_unavailable()
+    if reason:
+        skip_unless_ci(reason)
+    bouncer = PgBouncer(postgres_url)
+    bouncer.start()
+    try:
+        yield bouncer
+    finally:
+        bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def pgbouncer_url(pgbouncer: PgBouncer, postgres_url: str) -> str:
+    return pgbouncer.url(postgres_url.rsplit("/", 1)[1])
+
+
 async def database_url(request: pytest.FixtureRequest, name: str) -> str:
     """The migrated, emptied database of one SQL backend."""
     url: str = request.getfixturevalue(f"{name}_url")
-    await empty_tables(url)
+    # Emptied on the server itself: a plain engine's named statements do not survive a
+    # transaction-mode proxy.
+    await empty_tables(request.getfixturevalue(f"{PROXIED[name]}_url") if name in PROXIED else url)
     return url
 
 

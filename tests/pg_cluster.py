@@ -39,7 +39,7 @@ def _as_postgres(*command: str | Path) -> None:
     subprocess.run(arguments, check=True, capture_output=True, timeout=120)
 
 
-def _directory_for_postgres(prefix: str) -> Path:
+def directory_for_postgres(prefix: str) -> Path:
     root = Path(tempfile.mkdtemp(prefix=prefix))
     if getpass.getuser() != OS_USER:
         shutil.chown(root, user=OS_USER)
@@ -55,7 +55,7 @@ class Cluster:
 
     @classmethod
     def create(cls) -> Cluster:
-        root = _directory_for_postgres("inkwell-pg-")
+        root = directory_for_postgres("inkwell-pg-")
         cluster = cls(root / "data", free_port())
         _as_postgres(PG_BIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8")
         cluster._configure()
@@ -63,7 +63,7 @@ class Cluster:
 
     def replica(self) -> Cluster:
         """A streaming replica of this (running) cluster, made with pg_basebackup -R."""
-        root = _directory_for_postgres("inkwell-pg-replica-")
+        root = directory_for_postgres("inkwell-pg-replica-")
         replica = Cluster(root / "data", free_port())
         _as_postgres(
             PG_BIN / "pg_basebackup",

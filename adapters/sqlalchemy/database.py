@@ -31,6 +31,8 @@ class PoolSettings:
     pre_ping: bool = True
     statement_timeout_ms: int | None = None
     """PostgreSQL only: bounds every statement, set with SET LOCAL per transaction."""
+    pgbouncer: bool = False
+    """PostgreSQL only: the URL points at PgBouncer in transaction pooling mode."""
 
 
 class SqlAlchemyDatabase(Database):
@@ -171,7 +173,10 @@ def _create_engine(url: URL, pool: PoolSettings, echo: bool, application_name: s
             return create_async_engine(url, **options)
     else:
         # Shows in pg_stat_activity who holds which connection.
-        options["connect_args"] = {"server_settings": {"application_name": application_name}}
+        connect_args: dict[str, Any] = {"server_settings": {"application_name": application_name}}
+        if pool.pgbouncer:
+            connect_args.update(_PGBOUNCER_CONNECT_ARGS)
+        options["connect_args"] = connect_args
     options.update(
         pool_size=pool.size,
         max_overflow=pool.max_overflow,
@@ -179,6 +184,17 @@ def _create_engine(url: URL, pool: PoolSettings, echo: bool, application_name: s
         pool_recycle=pool.recycle,
     )
     return create_async_engine(url, **options)
+
+
+# PgBouncer in transaction mode may hand each transaction (and each statement outside one)
+# to a different server connection, so nothing may outlive it: asyncpg keeps no statement
+# cache, and every statement is unnamed, which asyncpg then parses again with each
+# execution, in the same message group. Named statements would pile up on the servers.
+_PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": lambda: "",
+}
 
 
 def _install_statement_timeout(engine: AsyncEngine, milliseconds: int) -> None:

@@ -1,13 +1,15 @@
 """End-to-end fixtures: the real app, over HTTP, on each persistence backend.
 
-``client`` is parametrized through ``container`` over ``memory``, ``sqlite`` and
-``postgres`` (an emptied, migrated database per test). The app's lifespan runs around
+``client`` is parametrized through ``container`` over ``memory``, ``sqlite``,
+``postgres`` (an emptied, migrated database per test) and ``pgbouncer`` (that database
+through PgBouncer in transaction pooling mode, with ``DB_PGBOUNCER=true``). The app's lifespan runs around
 each test, so start-up and shutdown are exercised as a server would run them.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +22,8 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import BACKENDS, database_url
 
+E2E_BACKENDS = (*BACKENDS, "pgbouncer")
+
 BASE_URL = "http://test"
 
 
@@ -29,14 +33,24 @@ def make_client(app: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url=BASE_URL)
 
 
-@pytest.fixture(params=BACKENDS)
+async def sql_settings(request: pytest.FixtureRequest, backend: str, **overrides: Any) -> Settings:
+    """Settings for one SQL backend's emptied database, as an operator would write them."""
+    return Settings(
+        persistence="sqlalchemy",
+        database_url=await database_url(request, backend),
+        db_pgbouncer=backend == "pgbouncer",
+        **overrides,
+    )
+
+
+@pytest.fixture(params=E2E_BACKENDS)
 async def container(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
     """A container wired to one backend, with fast real argon2 (the session's ``cheap_argon2``)."""
     backend: str = request.param
     if backend == "memory":
         settings = Settings(persistence="memory")
     else:
-        settings = Settings(persistence="sqlalchemy", database_url=await database_url(request, backend))
+        settings = await sql_settings(request, backend)
     container = Container()
     container.settings.override(providers.Object(settings))
     container.password_hasher.override(providers.Object(hasher))

@@ -24,7 +24,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import database_url
 from tests.databases import ADMIN_URL
-from tests.e2e.conftest import make_client
+from tests.e2e.conftest import make_client, sql_settings
 from tests.fakes import cheap_argon2
 
 SLEEP_SECONDS = 2.0
@@ -39,9 +39,10 @@ class SlowUserReader(SqlAlchemyUserReader):
         return await super().get(user_id)
 
 
-@pytest.fixture
+@pytest.fixture(params=["postgres", "pgbouncer"])
 async def slow_app(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FastAPI, SqlAlchemyDatabase]]:
-    settings = Settings(database_url=await database_url(request, "postgres"), db_statement_timeout_ms=200)
+    """SET LOCAL bounds statements directly and through PgBouncer in transaction mode."""
+    settings = await sql_settings(request, request.param, db_statement_timeout_ms=200)
     container = Container()
     container.settings.override(providers.Object(settings))
     container.password_hasher.override(providers.Object(cheap_argon2()))

@@ -19,7 +19,7 @@ from entrypoints.container import Container, replica_router
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests import pg_cluster
-from tests.conftest import IN_CI, run_in_thread
+from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import migrate
 from tests.e2e.conftest import make_client
 from tests.e2e.helpers import bearer, make_superuser
@@ -31,9 +31,7 @@ Pair = tuple[pg_cluster.Cluster, pg_cluster.Cluster]
 def primary_and_replica() -> Iterator[Pair]:
     reason = pg_cluster.available()
     if reason:
-        if IN_CI:
-            pytest.fail(f"CI=true and {reason}", pytrace=False)
-        pytest.skip(f"!!! REPLICA TESTS SKIPPED: {reason}")
+        skip_unless_ci(reason)
     primary = pg_cluster.Cluster.create()
     primary.start()
     replica = None

@@ -89,10 +89,14 @@ async def test_readiness_is_503_until_start_up_has_run() -> None:
 def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
     known = {name.upper() for name in Settings.model_fields}
-    for service in ("migrate", "api"):
+    for service in ("migrate", "api", "api-pgbouncer"):
         environment = compose["services"][service]["environment"]
         assert set(environment) <= known, set(environment) - known
         assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    through_pgbouncer = compose["services"]["api-pgbouncer"]["environment"]
+    assert through_pgbouncer["DB_PGBOUNCER"] == "true"
+    assert "@pgbouncer:6432/" in through_pgbouncer["DATABASE_URL"]
+    assert "pool_mode = transaction" in compose["configs"]["pgbouncer-ini"]["content"]
     assert compose["services"]["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert compose["services"]["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
     assert "healthcheck" in compose["services"]["db"]

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sqlalchemy.tables import metadata
-from tests.conftest import IN_CI, run_in_thread
+from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import PostgresUnavailable, alembic_config, create_postgres_database, drop_postgres_database
 
 T = TypeVar("T")
@@ -34,9 +34,7 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     try:
         url = run_in_thread(create_postgres_database("inkwell_migrations"))
     except PostgresUnavailable as error:
-        if IN_CI:
-            pytest.fail(f"CI=true and {error}", pytrace=False)
-        pytest.skip(f"!!! POSTGRESQL TESTS SKIPPED: {error}")
+        skip_unless_ci(str(error))
     yield url
     run_in_thread(drop_postgres_database(url))
 
