@@ -31,8 +31,14 @@ def migrate(database_url: str) -> None:
 
 
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
-    import uvicorn
+    import copy
 
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    # Inkwell's own records go where uvicorn's do, in the same format.
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["inkwell"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     uvicorn.run(
         "entrypoints.http.main:app_from_environment",
         factory=True,
@@ -41,6 +47,7 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         workers=workers,
         access_log=access_log,
         proxy_headers=True,
+        log_config=log_config,
     )
 
 

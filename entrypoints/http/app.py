@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from application.ports.database import Database
 from entrypoints.container import Container, pool_statuses, replica_router
+from entrypoints.http.draining import drain_on_sigterm
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.metrics import Metrics, MetricsMiddleware
 from entrypoints.http.middleware import BodySizeLimit, RequestHygiene
@@ -45,8 +46,13 @@ def create_app(container: Container) -> FastAPI:
         await wait_for_database(database, container.settings().db_connect_attempts)
         replicated = replica_router(container)  # a replica that is down degrades reads, it does not stop start-up
         app.state.ready = True
+
+        def begin_draining() -> None:
+            app.state.ready = False
+
         try:
-            yield
+            with drain_on_sigterm(container.settings().shutdown_drain_seconds, begin_draining):
+                yield
         finally:
             app.state.ready = False
             await database.dispose()
