@@ -171,5 +171,7 @@ class PoolStatus:
     overflow: int
     connects: int
     checkouts: int
+    checkins: int
+    resets: int
     invalidations: int
     checkout_timeouts: int

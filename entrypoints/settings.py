@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(10, ge=0)
     db_pool_timeout: float = Field(30.0, gt=0)
     db_pool_recycle: int = 1800
-    db_pool_pre_ping: bool = True
+    db_pool_pre_ping: bool = False
+    """Ask the server at every checkout; closed connections are replaced either way."""
     db_echo: bool = False
     db_statement_timeout_ms: int | None = Field(None, ge=1)
     """PostgreSQL: the longest any statement may run; unset means no limit."""

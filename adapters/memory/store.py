@@ -89,6 +89,8 @@ class InMemoryStore(Database):
             overflow=0,
             connects=0,
             checkouts=0,
+            checkins=0,
+            resets=0,
             invalidations=0,
             checkout_timeouts=0,
         )

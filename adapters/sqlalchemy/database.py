@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import QueuePool
 
@@ -28,7 +29,9 @@ class PoolSettings:
     max_overflow: int = 10
     timeout: float = 30.0
     recycle: int = 1800
-    pre_ping: bool = True
+    pre_ping: bool = False
+    """Also ask the server (BEGIN; SELECT; ROLLBACK) at every checkout. Off: a connection
+    whose socket the server closed is replaced anyway, without a round trip."""
     statement_timeout_ms: int | None = None
     """PostgreSQL only: bounds every statement, set with SET LOCAL per transaction."""
     pgbouncer: bool = False
@@ -65,20 +68,18 @@ class SqlAlchemyDatabase(Database):
         self._counters.listen(self.engine)
         if self.is_sqlite:
             _install_sqlite_hooks(self.engine)
-            self._single_read_engine = self.engine
-            self._consistent_read_engine = self.engine
-        elif pool.statement_timeout_ms:
-            _install_statement_timeout(self.engine, pool.statement_timeout_ms)
-            # SET LOCAL needs a transaction: single reads give up autocommit for it.
-            self._single_read_engine = self.engine.execution_options(postgresql_readonly=True)
-            self._consistent_read_engine = self.engine.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
+            self._single_read_engine = self._consistent_read_engine = self.engine
         else:
-            self._single_read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            _replace_closed_connections_at_checkout(self.engine)
             self._consistent_read_engine = self.engine.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
+            if pool.statement_timeout_ms:
+                _install_statement_timeout(self.engine, pool.statement_timeout_ms)
+                # SET LOCAL needs a transaction: single reads give up autocommit for it.
+                self._single_read_engine = self.engine.execution_options(postgresql_readonly=True)
+            else:
+                self._single_read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # No autoflush: pending changes are flushed where a repository asks (add, delete) and
         # at commit, both of which turn constraint violations into application errors. An
         # autoflush inside some unrelated query would raise the raw IntegrityError instead.
@@ -127,6 +128,8 @@ class SqlAlchemyDatabase(Database):
             overflow=max(0, overflow),
             connects=counters.connects,
             checkouts=counters.checkouts,
+            checkins=counters.checkins,
+            resets=counters.resets,
             invalidations=counters.invalidations,
             checkout_timeouts=counters.checkout_timeouts,
         )
@@ -148,6 +151,8 @@ class _PoolCounters:
 
     connects: int = 0
     checkouts: int = 0
+    checkins: int = 0
+    resets: int = 0
     invalidations: int = 0
     checkout_timeouts: int = 0
 
@@ -155,6 +160,8 @@ class _PoolCounters:
         target = engine.sync_engine
         event.listen(target, "connect", lambda *_: self._add("connects"))
         event.listen(target, "checkout", lambda *_: self._add("checkouts"))
+        event.listen(target, "checkin", lambda *_: self._add("checkins"))
+        event.listen(target, "reset", lambda *_: self._add("resets"))
         event.listen(target, "invalidate", lambda *_: self._add("invalidations"))
         event.listen(target, "soft_invalidate", lambda *_: self._add("invalidations"))
 
@@ -195,6 +202,18 @@ _PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
     "prepared_statement_cache_size": 0,
     "prepared_statement_name_func": lambda: "",
 }
+
+
+def _replace_closed_connections_at_checkout(engine: AsyncEngine) -> None:
+    """A pooled connection whose socket the server has closed (a restart, a failover,
+    ``pg_terminate_backend``, a proxy's idle cut) is replaced at checkout: asyncpg saw the
+    close as it happened, so asking costs no round trip, where pre-ping costs three. The
+    pool invalidates the connection and opens another, as it does for a failed pre-ping."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.driver_connection.is_closed():
+            raise DisconnectionError("the server closed this connection while it was idle in the pool")
 
 
 def _install_statement_timeout(engine: AsyncEngine, milliseconds: int) -> None:

@@ -32,6 +32,8 @@ class PoolCollector(Collector):
         counters: dict[str, tuple[str, Callable[[PoolStatus], int]]] = {
             "db_pool_connects": ("New database connections", lambda s: s.connects),
             "db_pool_checkouts": ("Connections handed out", lambda s: s.checkouts),
+            "db_pool_checkins": ("Connections given back", lambda s: s.checkins),
+            "db_pool_resets": ("Connections reset (rolled back) on their way back", lambda s: s.resets),
             "db_pool_invalidations": ("Connections thrown away as broken", lambda s: s.invalidations),
             "db_pool_checkout_timeouts": (
                 "Requests that gave up waiting for a connection",

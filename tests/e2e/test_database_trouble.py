@@ -102,12 +102,16 @@ async def test_many_abandoned_requests_leak_no_connection(slow_app: tuple[FastAP
     assert await all_connections_work(database)
 
 
-async def test_requests_succeed_after_every_pooled_connection_was_killed(request: pytest.FixtureRequest) -> None:
-    """Dead idle connections (a restarted server, a proxy's idle cut) are caught by the
-    pre-ping at checkout and replaced; no request sees them."""
+@pytest.mark.parametrize("pre_ping", [False, True], ids=["closed-check", "pre-ping"])
+async def test_requests_succeed_after_every_pooled_connection_was_killed(
+    request: pytest.FixtureRequest, pre_ping: bool
+) -> None:
+    """Dead idle connections (a restarted server, a proxy's idle cut) are caught at
+    checkout and replaced, by the free closed-socket check alone (the default) or with
+    pre-ping; no request sees them."""
     application_name = f"inkwell-test-{uuid.uuid4().hex[:8]}"
     url = await database_url(request, "postgres")
-    settings = Settings(database_url=url, db_application_name=application_name)
+    settings = Settings(database_url=url, db_application_name=application_name, db_pool_pre_ping=pre_ping)
     container = Container()
     container.settings.override(providers.Object(settings))
     container.password_hasher.override(providers.Object(cheap_argon2()))

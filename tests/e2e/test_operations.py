@@ -24,6 +24,8 @@ POOL_SERIES = (
     "db_pool_overflow",
     "db_pool_connects_total",
     "db_pool_checkouts_total",
+    "db_pool_checkins_total",
+    "db_pool_resets_total",
     "db_pool_invalidations_total",
     "db_pool_checkout_timeouts_total",
 )
@@ -93,3 +95,13 @@ async def test_exhausted_pool_answers_503_with_retry_after(one_connection_app: C
         text = (await client.get("/metrics")).text
         assert sample(text, 'db_pool_checkout_timeouts_total{role="primary"}') == 1
         assert (await client.get("/api/v1/users/1")).status_code == 404
+
+
+async def test_every_connection_handed_out_comes_back_reset(client: httpx.AsyncClient) -> None:
+    for user_id in (1, 2, 3):
+        await client.get(f"/api/v1/users/{user_id}")
+    await sign_up(client, "counted")
+    text = (await client.get("/metrics")).text
+    checkouts = sample(text, 'db_pool_checkouts_total{role="primary"}')
+    assert sample(text, 'db_pool_checkins_total{role="primary"}') == checkouts
+    assert sample(text, 'db_pool_resets_total{role="primary"}') == checkouts
