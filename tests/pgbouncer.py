@@ -70,21 +70,9 @@ class PgBouncer:
     def transactions(self, database: str) -> int:
         """How many transactions PgBouncer has passed to ``database`` (its SHOW STATS).
         The admin console speaks only the simple query protocol, hence psql."""
+        console = f"-h 127.0.0.1 -p {self.port} -U postgres -d pgbouncer -AtF,".split()
         shown = subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-d",
-                "pgbouncer",
-                "-AtF,",
-                "-c",
-                "SHOW STATS",
-            ],
+            ["psql", *console, "-c", "SHOW STATS"],
             check=True,
             capture_output=True,
             text=True,
