@@ -95,9 +95,6 @@ class InMemoryStore(Database):
             checkout_timeouts=0,
         )
 
-    def record_checkout_timeout(self) -> None:
-        return None
-
 
 def snapshot(tables: Tables) -> dict[str, dict[Any, tuple[Any, dict[str, Any]]]]:
     """Remember every entity of ``tables`` with its field values."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,34 +108,19 @@ class SqlAlchemyDatabase(Database):
 
     def pool_status(self) -> PoolStatus:
         pool = self.engine.sync_engine.pool
-        counters = self._counters
-        live = (
-            (pool.size(), pool.checkedin(), pool.checkedout(), pool.overflow())
-            if isinstance(pool, QueuePool)
-            else (
-                0,
-                0,
-                0,
-                0,
-            )
-        )
-        size, checked_in, checked_out, overflow = live
+        if isinstance(pool, QueuePool):
+            size, checked_in, checked_out, overflow = pool.size(), pool.checkedin(), pool.checkedout(), pool.overflow()
+        else:  # an in-memory SQLite database: one static connection, nothing to count
+            size = checked_in = checked_out = overflow = 0
         return PoolStatus(
             size=size,
             checked_in=checked_in,
             checked_out=checked_out,
             # QueuePool counts not-yet-opened pool slots as negative overflow.
             overflow=max(0, overflow),
-            connects=counters.connects,
-            checkouts=counters.checkouts,
-            checkins=counters.checkins,
-            resets=counters.resets,
-            invalidations=counters.invalidations,
-            checkout_timeouts=counters.checkout_timeouts,
+            checkout_timeouts=self.gate.timeouts,
+            **asdict(self._counters),
         )
-
-    def record_checkout_timeout(self) -> None:
-        self._counters.checkout_timeouts += 1
 
     async def max_connections(self) -> int | None:
         """The server's ``max_connections``; None for SQLite, which has no such limit."""
@@ -154,7 +139,6 @@ class _PoolCounters:
     checkins: int = 0
     resets: int = 0
     invalidations: int = 0
-    checkout_timeouts: int = 0
 
     def listen(self, engine: AsyncEngine) -> None:
         target = engine.sync_engine

@@ -23,6 +23,8 @@ class FairGate:
             raise ValueError("a gate needs room for at least one holder")
         self.capacity = capacity
         self.timeout = timeout
+        self.timeouts = 0
+        """Holders that gave up waiting, since start."""
         self._free = capacity
         self._waiters: deque[asyncio.Future[None]] = deque()
 
@@ -56,6 +58,7 @@ class FairGate:
                 granted.cancel()
                 self._waiters.remove(granted)
             if isinstance(error, TimeoutError):
+                self.timeouts += 1
                 raise PoolTimeout(f"no database connection free within {self.timeout} s") from None
             raise
 

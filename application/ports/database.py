@@ -21,7 +21,3 @@ class Database(ABC):
     @abstractmethod
     def pool_status(self) -> PoolStatus:
         """The connection pool's gauges and counters (all zero where there is no pool)."""
-
-    @abstractmethod
-    def record_checkout_timeout(self) -> None:
-        """Count a request that gave up waiting for a connection."""

@@ -63,7 +63,7 @@ def _validation_error(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
 
 
-def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
+def _database_unavailable(_request: Request, error: Exception) -> JSONResponse:
     """A pool timeout, a lost connection or a statement past DB_STATEMENT_TIMEOUT_MS is the
     database's trouble, not the client's: 503 with a hint to retry, never a 500."""
     if isinstance(error, DBAPIError) and _is_statement_timeout(error):
@@ -73,8 +73,6 @@ def _database_unavailable(request: Request, error: Exception) -> JSONResponse:
         )
     if isinstance(error, DBAPIError) and not error.connection_invalidated and not _is_connection_error(error):
         raise error
-    if isinstance(error, PoolTimeout):
-        request.app.state.container.database().record_checkout_timeout()
     logger.warning("database unavailable: %s", error.__class__.__name__)
     return JSONResponse(
         {"detail": "Database unavailable, retry shortly"},

@@ -87,7 +87,7 @@ async def test_exhausted_pool_answers_503_with_retry_after(one_connection_app: C
     async with app.router.lifespan_context(app), make_client(app) as client:
         database = container.database()
         assert isinstance(database, SqlAlchemyDatabase)
-        async with database.engine.connect():  # another holder keeps the only connection
+        async with database.read_one():  # another holder keeps the only connection
             response = await client.get("/api/v1/users/1")
         assert response.status_code == 503
         assert response.headers["retry-after"] == "2"

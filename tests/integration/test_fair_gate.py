@@ -61,6 +61,7 @@ async def test_cancelled_and_timed_out_waiters_leave_no_trace() -> None:
             async with gate.slot():
                 pass
         assert gate.waiting == 0
+        assert gate.timeouts == 1  # the cancelled waiter did not time out
     async with gate.slot():  # the slot was not lost
         pass
 
