@@ -11,8 +11,7 @@ from sqlalchemy import BindParameter, Row, Select, bindparam, func, or_, select
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReadConnections
-from adapters.sqlalchemy.repositories import MAX_ID
-from adapters.sqlalchemy.tables import access_tokens, comments, follows, posts, users
+from adapters.sqlalchemy.tables import access_tokens, comments, follows, is_storable_id, posts, users
 from application.dto import (
     CommentDTO,
     Credentials,
@@ -51,15 +50,17 @@ _POST_COLUMNS = (
     posts.c.updated_at,
 )
 _SEARCH_ESCAPE = "\\"
+_skip: BindParameter[int] = bindparam("skip")
+_limit: BindParameter[int] = bindparam("limit")
 
 _user_by_id = select(*_USER_COLUMNS).where(users.c.id == bindparam("user_id"))
-_users_by_id = select(*_USER_COLUMNS).order_by(users.c.id).offset(bindparam("skip")).limit(bindparam("limit"))
+_users_by_id = select(*_USER_COLUMNS).order_by(users.c.id).offset(_skip).limit(_limit)
 _active_users_newest_first = (
     select(*_USER_COLUMNS)
     .where(users.c.is_active.is_(True))
     .order_by(users.c.created_at.desc(), users.c.id.desc())
-    .offset(bindparam("skip"))
-    .limit(bindparam("limit"))
+    .offset(_skip)
+    .limit(_limit)
 )
 _pattern: BindParameter[str] = bindparam("pattern")
 _search = (
@@ -72,8 +73,8 @@ _search = (
         )
     )
     .order_by(users.c.id)
-    .offset(bindparam("skip"))
-    .limit(bindparam("limit"))
+    .offset(_skip)
+    .limit(_limit)
 )
 _posts_of_author = select(*_POST_COLUMNS).where(posts.c.author_id == bindparam("user_id")).order_by(posts.c.id)
 _credentials_columns = (users.c.id, users.c.hashed_password, users.c.is_active)
@@ -110,8 +111,6 @@ _following = (
     .where(follows.c.follower_id == bindparam("user_id"))
     .order_by(users.c.id)
 )
-_skip: BindParameter[int] = bindparam("skip")
-_limit: BindParameter[int] = bindparam("limit")
 _followers_page = _followers.offset(_skip).limit(_limit)
 _following_page = _following.offset(_skip).limit(_limit)
 
@@ -149,7 +148,7 @@ class SqlAlchemyUserReader(UserReader):
         self._db = database
 
     async def get(self, user_id: int) -> UserDTO | None:
-        if not 1 <= user_id <= MAX_ID:
+        if not is_storable_id(user_id):
             return None
         async with self._db.read_one() as connection:
             row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
@@ -168,7 +167,7 @@ class SqlAlchemyUserReader(UserReader):
         return [UserDTO(**row._mapping) for row in result]
 
     async def get_with_posts(self, user_id: int) -> UserWithPostsDTO | None:
-        if not 1 <= user_id <= MAX_ID:
+        if not is_storable_id(user_id):
             return None
         async with self._db.read_consistent() as connection:
             row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
@@ -178,7 +177,7 @@ class SqlAlchemyUserReader(UserReader):
         return UserWithPostsDTO(user=UserDTO(**row._mapping), posts=[PostDTO(**p._mapping) for p in post_rows])
 
     async def get_profile(self, user_id: int) -> ProfileDTO | None:
-        if not 1 <= user_id <= MAX_ID:
+        if not is_storable_id(user_id):
             return None
         parameters = {"user_id": user_id}
         async with self._db.read_consistent() as connection:
@@ -206,7 +205,7 @@ class SqlAlchemyUserReader(UserReader):
         return await self._linked(_following_page, user_id, page)
 
     async def _linked(self, statement: Select[Any], user_id: int, page: Page) -> list[UserSummaryDTO] | None:
-        if not 1 <= user_id <= MAX_ID:
+        if not is_storable_id(user_id):
             return None
         async with self._db.read_consistent() as connection:
             if (await connection.execute(_user_exists, {"user_id": user_id})).first() is None:
@@ -234,7 +233,7 @@ class SqlAlchemyPostReader(PostReader):
     async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
         statement = _posts_with_authors
         if post_filter.author_id is not None:
-            if not 1 <= post_filter.author_id <= MAX_ID:
+            if not is_storable_id(post_filter.author_id):
                 return []
             statement = statement.where(posts.c.author_id == post_filter.author_id)
         if post_filter.published is not None:
@@ -245,7 +244,7 @@ class SqlAlchemyPostReader(PostReader):
         return [_post_with_author_dto(row) for row in rows]
 
     async def get_detail(self, post_id: int) -> PostDetailDTO | None:
-        if not 1 <= post_id <= MAX_ID:
+        if not is_storable_id(post_id):
             return None
         async with self._db.read_consistent() as connection:
             row = (await connection.execute(_post_with_author, {"post_id": post_id})).first()
@@ -258,7 +257,7 @@ class SqlAlchemyPostReader(PostReader):
         )
 
     async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
-        if not 1 <= post_id <= MAX_ID:
+        if not is_storable_id(post_id):
             return None
         async with self._db.read_consistent() as connection:
             if (await connection.execute(_post_exists, {"post_id": post_id})).first() is None:

@@ -8,7 +8,7 @@ from sqlalchemy import CursorResult, Result, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.errors import constraint_errors
-from adapters.sqlalchemy.tables import access_tokens, follows, posts, users
+from adapters.sqlalchemy.tables import access_tokens, follows, is_storable_id, posts, users
 from application.ports.repositories import (
     CommentRepository,
     FollowRepository,
@@ -22,13 +22,9 @@ from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
 
-# Ids are 32-bit integers in the schema; a larger one cannot name a row.
-MAX_ID = 2**31 - 1
-
 
 def _storable_ids(ids: Sequence[int]) -> list[int]:
-    """The ids that can name a row; others could only make the driver overflow."""
-    return [i for i in ids if 1 <= i <= MAX_ID]
+    return [i for i in ids if is_storable_id(i)]
 
 
 def _rowcount(result: Result[Any]) -> int:
@@ -50,7 +46,7 @@ class SqlAlchemyUserRepository(UserRepository):
         await flush(self._session)
 
     async def get(self, user_id: int) -> User | None:
-        if not 1 <= user_id <= MAX_ID:
+        if not is_storable_id(user_id):
             return None
         return await self._session.get(User, user_id)
 
@@ -83,7 +79,7 @@ class SqlAlchemyPostRepository(PostRepository):
         await flush(self._session)
 
     async def get(self, post_id: int) -> Post | None:
-        if not 1 <= post_id <= MAX_ID:
+        if not is_storable_id(post_id):
             return None
         return await self._session.get(Post, post_id)
 

@@ -24,6 +24,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+_MAX_ID = 2**31 - 1  # ids are 32-bit integers in the schema
+
+
+def is_storable_id(value: int) -> bool:
+    """Whether ``value`` can name a row at all; a larger one would only overflow the driver."""
+    return 1 <= value <= _MAX_ID
+
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
