@@ -8,9 +8,17 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, StringConstraints, field_validator
 
+from domain.comments import COMMENT_MAX_LENGTH
 from domain.errors import InvalidValue
+from domain.posts import validate_content, validate_title
 from domain.text import require_text
-from domain.users import validate_username
+from domain.users import (
+    EMAIL_MAX_LENGTH,
+    FULL_NAME_MAX_LENGTH,
+    USERNAME_MAX_LENGTH,
+    USERNAME_MIN_LENGTH,
+    validate_username,
+)
 
 
 def _domain_rule(rule: Callable[[str], str]) -> AfterValidator:
@@ -29,12 +37,22 @@ def _storable(field: str, *, min_length: int, max_length: int) -> AfterValidator
     return _domain_rule(lambda value: require_text(field, value, min_length=min_length, max_length=max_length))
 
 
-Email = Annotated[EmailStr, StringConstraints(max_length=255)]
-Username = Annotated[str, StringConstraints(min_length=3, max_length=100), _domain_rule(validate_username)]
+# Lengths are checked by pydantic first, so a too-long value gets pydantic's own 422 type;
+# the domain's rules (the same limits, plus storable text) run after.
+Email = Annotated[EmailStr, StringConstraints(max_length=EMAIL_MAX_LENGTH)]
+Username = Annotated[
+    str,
+    StringConstraints(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH),
+    _domain_rule(validate_username),
+]
 Password = Annotated[
     str, StringConstraints(min_length=8, max_length=100), _storable("password", min_length=8, max_length=100)
 ]
-FullName = Annotated[str, StringConstraints(max_length=255), _storable("full_name", min_length=0, max_length=255)]
+FullName = Annotated[
+    str,
+    StringConstraints(max_length=FULL_NAME_MAX_LENGTH),
+    _storable("full_name", min_length=0, max_length=FULL_NAME_MAX_LENGTH),
+]
 SearchText = Annotated[str, _storable("q", min_length=2, max_length=100)]
 
 
@@ -81,9 +99,9 @@ class LoginForm(BaseModel):
     password: Annotated[str, _storable("password", min_length=1, max_length=1024)]
 
 
-PostTitle = Annotated[str, _storable("title", min_length=1, max_length=255)]
-PostContent = Annotated[str, _storable("content", min_length=1, max_length=100_000)]
-CommentContent = Annotated[str, _storable("content", min_length=1, max_length=10_000)]
+PostTitle = Annotated[str, _domain_rule(validate_title)]
+PostContent = Annotated[str, _domain_rule(validate_content)]
+CommentContent = Annotated[str, _storable("content", min_length=1, max_length=COMMENT_MAX_LENGTH)]
 
 
 class PostCreate(RequestBody):
