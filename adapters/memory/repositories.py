@@ -123,9 +123,6 @@ class InMemoryTokenRepository(TokenRepository):
     async def delete_by_hash(self, token_hash: str) -> None:
         self._tables.tokens.pop(token_hash, None)
 
-    async def delete_for_user(self, user_id: int) -> None:
-        await self.delete_for_users([user_id])
-
     async def delete_for_users(self, user_ids: Sequence[int]) -> None:
         ended = set(user_ids)
         self._tables.tokens = {k: t for k, t in self._tables.tokens.items() if t.user_id not in ended}

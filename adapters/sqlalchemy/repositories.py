@@ -134,9 +134,6 @@ class SqlAlchemyTokenRepository(TokenRepository):
     async def delete_by_hash(self, token_hash: str) -> None:
         await self._session.execute(delete(access_tokens).where(access_tokens.c.token_hash == token_hash))
 
-    async def delete_for_user(self, user_id: int) -> None:
-        await self.delete_for_users([user_id])
-
     async def delete_for_users(self, user_ids: Sequence[int]) -> None:
         await self._session.execute(delete(access_tokens).where(access_tokens.c.user_id.in_(_storable_ids(user_ids))))
 

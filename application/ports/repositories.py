@@ -98,10 +98,6 @@ class TokenRepository(ABC):
         """End one token; no error if it is already gone."""
 
     @abstractmethod
-    async def delete_for_user(self, user_id: int) -> None:
-        """End every token of one user."""
-
-    @abstractmethod
     async def delete_for_users(self, user_ids: Sequence[int]) -> None:
         """End every token of these users in one statement."""
 

@@ -61,6 +61,6 @@ class UpdateUser:
             if command.is_active is not UNSET:
                 user.set_active(command.is_active, now)
             if new_hash is not None or not user.is_active:
-                await uow.tokens.delete_for_user(command.user_id)
+                await uow.tokens.delete_for_users([command.user_id])
             await uow.commit()
         return UserDTO.from_entity(user)

@@ -184,9 +184,6 @@ class TokenPurgeFails(TokenRepository):
     async def delete_by_hash(self, token_hash: str) -> None:
         await self._inner.delete_by_hash(token_hash)
 
-    async def delete_for_user(self, user_id: int) -> None:
-        await self._inner.delete_for_user(user_id)
-
     async def delete_for_users(self, user_ids: Sequence[int]) -> None:
         raise InjectedFault("token purge failed")
 

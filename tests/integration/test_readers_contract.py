@@ -165,7 +165,7 @@ async def test_token_deletions(backend: Backend, clock: ManualClock) -> None:
         await uow.commit()
     assert (await valid("a"), await valid("b")) == (False, True)
     async with backend.uow() as uow:
-        await uow.tokens.delete_for_user(ann.id)
+        await uow.tokens.delete_for_users([ann.id])
         await uow.commit()
     assert not await valid("b")
 

@@ -193,5 +193,5 @@ async def test_a_conflicting_change_is_reported_even_when_a_query_runs_before_co
             loaded = await uow.users.get(bob.id)
             assert loaded is not None
             loaded.change_username("ann", clock.now())
-            await uow.tokens.delete_for_user(bob.id)
+            await uow.tokens.delete_for_users([bob.id])
             await uow.commit()

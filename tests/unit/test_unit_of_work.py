@@ -219,7 +219,7 @@ REPOSITORY_USES: dict[str, RepositoryUse] = {
     "users.add": lambda uow: uow.users.add(new_user("bob")),
     "posts.add": lambda uow: uow.posts.add(Post.welcome(author_id=1, username="alice", now=T0)),
     "tokens.add": lambda uow: uow.tokens.add(new_token(1, "late-token")),
-    "tokens.delete_for_user": lambda uow: uow.tokens.delete_for_user(1),
+    "tokens.delete_for_users": lambda uow: uow.tokens.delete_for_users([1]),
 }
 
 
@@ -321,7 +321,7 @@ async def test_a_delete_in_a_failed_savepoint_is_undone_with_its_cascade(store: 
         with pytest.raises(Boom):
             async with uow.savepoint():
                 await uow.users.delete(user)
-                await uow.tokens.delete_for_user(user_id)
+                await uow.tokens.delete_for_users([user_id])
                 raise Boom
         assert await uow.users.get(user_id) is user
         await uow.commit()
@@ -355,7 +355,7 @@ async def test_readers_never_see_the_changes_of_an_open_unit_of_work(store: InMe
         bob = new_user("bob")
         await uow.users.add(bob)
         assert bob.id is not None
-        await uow.tokens.delete_for_user(alice_id)
+        await uow.tokens.delete_for_users([alice_id])
 
         assert await users.get(bob.id) is None
         seen = await users.get(alice_id)
