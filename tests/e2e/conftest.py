@@ -9,6 +9,7 @@ each test, so start-up and shutdown are exercised as a server would run them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -43,18 +44,29 @@ async def sql_settings(request: pytest.FixtureRequest, backend: str, **overrides
     )
 
 
-@pytest.fixture(params=E2E_BACKENDS)
-async def container(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
-    """A container wired to one backend, with fast real argon2 (the session's ``cheap_argon2``)."""
-    backend: str = request.param
-    if backend == "memory":
-        settings = Settings(persistence="memory")
-    else:
-        settings = await sql_settings(request, backend)
+def wired(settings: Settings, hasher: Argon2PasswordHasher) -> Container:
+    """A container on ``settings``, with fast real argon2 (the session's ``hasher``)."""
     container = Container()
     container.settings.override(providers.Object(settings))
     container.password_hasher.override(providers.Object(hasher))
     return container
+
+
+@asynccontextmanager
+async def serving(container: Container) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the started app of ``container``; shutdown runs at exit."""
+    app = create_app(container)
+    async with app.router.lifespan_context(app), make_client(app) as client:
+        yield client
+
+
+@pytest.fixture(params=E2E_BACKENDS)
+async def container(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
+    """A container wired to one backend."""
+    backend: str = request.param
+    if backend == "memory":
+        return wired(Settings(persistence="memory"), hasher)
+    return wired(await sql_settings(request, backend), hasher)
 
 
 @pytest.fixture

@@ -15,17 +15,14 @@ from dependency_injector import providers
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.dto import UserDTO
-from entrypoints.container import Container
 from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.conftest import database_url
 from tests.databases import ADMIN_URL
-from tests.e2e.conftest import make_client, sql_settings
-from tests.fakes import cheap_argon2
+from tests.e2e.conftest import make_client, serving, sql_settings, wired
 
 SLEEP_SECONDS = 2.0
 
@@ -40,12 +37,11 @@ class SlowUserReader(SqlAlchemyUserReader):
 
 
 @pytest.fixture(params=["postgres", "pgbouncer"])
-async def slow_app(request: pytest.FixtureRequest) -> AsyncIterator[tuple[FastAPI, SqlAlchemyDatabase]]:
+async def slow_app(
+    request: pytest.FixtureRequest, hasher: Argon2PasswordHasher
+) -> AsyncIterator[tuple[FastAPI, SqlAlchemyDatabase]]:
     """SET LOCAL bounds statements directly and through PgBouncer in transaction mode."""
-    settings = await sql_settings(request, request.param, db_statement_timeout_ms=200)
-    container = Container()
-    container.settings.override(providers.Object(settings))
-    container.password_hasher.override(providers.Object(cheap_argon2()))
+    container = wired(await sql_settings(request, request.param, db_statement_timeout_ms=200), hasher)
     container.user_reader.override(providers.Singleton(SlowUserReader, container.database))
     app = create_app(container)
     async with app.router.lifespan_context(app):
@@ -104,19 +100,15 @@ async def test_many_abandoned_requests_leak_no_connection(slow_app: tuple[FastAP
 
 @pytest.mark.parametrize("pre_ping", [False, True], ids=["closed-check", "pre-ping"])
 async def test_requests_succeed_after_every_pooled_connection_was_killed(
-    request: pytest.FixtureRequest, pre_ping: bool
+    request: pytest.FixtureRequest, pre_ping: bool, hasher: Argon2PasswordHasher
 ) -> None:
     """Dead idle connections (a restarted server, a proxy's idle cut) are caught at
     checkout and replaced, by the free closed-socket check alone (the default) or with
     pre-ping; no request sees them."""
     application_name = f"inkwell-test-{uuid.uuid4().hex[:8]}"
-    url = await database_url(request, "postgres")
-    settings = Settings(database_url=url, db_application_name=application_name, db_pool_pre_ping=pre_ping)
-    container = Container()
-    container.settings.override(providers.Object(settings))
-    container.password_hasher.override(providers.Object(cheap_argon2()))
-    app = create_app(container)
-    async with app.router.lifespan_context(app), make_client(app) as client:
+    settings = await sql_settings(request, "postgres", db_application_name=application_name, db_pool_pre_ping=pre_ping)
+    container = wired(settings, hasher)
+    async with serving(container) as client:
         search = {"q": "nobody"}
         warm = await asyncio.gather(*(client.get("/api/v1/users/search", params=search) for _ in range(15)))
         assert {r.status_code for r in warm} == {200}

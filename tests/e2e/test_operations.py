@@ -6,16 +6,12 @@ import re
 
 import httpx
 import pytest
-from dependency_injector import providers
 
+from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from entrypoints.container import Container
-from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
-from tests.conftest import database_url
-from tests.e2e.conftest import make_client
+from tests.e2e.conftest import serving, sql_settings, wired
 from tests.e2e.helpers import bearer, make_superuser, sign_up
-from tests.fakes import cheap_argon2
 
 POOL_SERIES = (
     "db_pool_size",
@@ -71,20 +67,14 @@ async def test_admin_pool_is_for_superusers(client: httpx.AsyncClient, container
 
 
 @pytest.fixture
-async def one_connection_app(request: pytest.FixtureRequest) -> Container:
-    settings = Settings(
-        database_url=await database_url(request, "postgres"), db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5
-    )
-    container = Container()
-    container.settings.override(providers.Object(settings))
-    container.password_hasher.override(providers.Object(cheap_argon2()))
-    return container
+async def one_connection_app(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
+    settings = await sql_settings(request, "postgres", db_pool_size=1, db_max_overflow=0, db_pool_timeout=0.5)
+    return wired(settings, hasher)
 
 
 async def test_exhausted_pool_answers_503_with_retry_after(one_connection_app: Container) -> None:
     container = one_connection_app
-    app = create_app(container)
-    async with app.router.lifespan_context(app), make_client(app) as client:
+    async with serving(container) as client:
         database = container.database()
         assert isinstance(database, SqlAlchemyDatabase)
         async with database.read_one():  # another holder keeps the only connection

@@ -10,16 +10,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from dependency_injector import providers
 
-from entrypoints.container import Container
-from entrypoints.http.app import create_app
+from adapters.security.argon2 import Argon2PasswordHasher
 from entrypoints.settings import Settings
 from tests import pg_cluster
 from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import migrate
-from tests.e2e.conftest import make_client
-from tests.fakes import cheap_argon2
+from tests.e2e.conftest import serving, wired
 
 POOL_TIMEOUT = 5.0
 SEARCH = ("/api/v1/users/search", {"q": "nobody"})
@@ -49,13 +46,9 @@ async def recovered_within(client: httpx.AsyncClient, seconds: float) -> float:
     raise AssertionError(f"no recovery within {seconds} s")
 
 
-async def test_database_down_then_back(cluster: pg_cluster.Cluster) -> None:
+async def test_database_down_then_back(cluster: pg_cluster.Cluster, hasher: Argon2PasswordHasher) -> None:
     settings = Settings(database_url=cluster.url(), db_pool_timeout=POOL_TIMEOUT)
-    container = Container()
-    container.settings.override(providers.Object(settings))
-    container.password_hasher.override(providers.Object(cheap_argon2()))
-    app = create_app(container)
-    async with app.router.lifespan_context(app), make_client(app) as client:
+    async with serving(wired(settings, hasher)) as client:
         assert (await client.get(SEARCH[0], params=SEARCH[1])).status_code == 200
 
         await asyncio.to_thread(cluster.stop)

@@ -11,13 +11,10 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
-from dependency_injector import providers
 
-from entrypoints.container import Container
-from entrypoints.http.app import create_app
-from tests.e2e.conftest import make_client, sql_settings
+from adapters.security.argon2 import Argon2PasswordHasher
+from tests.e2e.conftest import serving, sql_settings, wired
 from tests.e2e.helpers import USERS, Account, sign_up
-from tests.fakes import cheap_argon2
 from tests.pgbouncer import PgBouncer
 
 REQUESTS = 2000
@@ -69,15 +66,12 @@ def mixed_requests(accounts: list[Account], post_ids: list[int]) -> list[Request
 
 
 async def test_2000_concurrent_mixed_requests_through_pgbouncer_all_succeed(
-    request: pytest.FixtureRequest, pgbouncer: PgBouncer
+    request: pytest.FixtureRequest, pgbouncer: PgBouncer, hasher: Argon2PasswordHasher
 ) -> None:
     settings = await sql_settings(request, "pgbouncer", db_pool_timeout=30)
     database_name = settings.database_url.rsplit("/", 1)[1]
-    container = Container()
-    container.settings.override(providers.Object(settings))
-    container.password_hasher.override(providers.Object(cheap_argon2()))
-    app = create_app(container)
-    async with app.router.lifespan_context(app), make_client(app) as client:
+    container = wired(settings, hasher)
+    async with serving(container) as client:
         accounts = [await sign_up(client, f"bouncer{n}") for n in range(ACCOUNTS)]
         first_post = await client.post(
             "/api/v1/posts", json={"title": "first", "content": "c", "published": True}, headers=accounts[0].headers

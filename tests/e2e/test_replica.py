@@ -10,18 +10,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from dependency_injector import providers
 from sqlalchemy import event, text
 
+from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReplicaRouter
-from entrypoints.container import Container, replica_router
-from entrypoints.http.app import create_app
+from entrypoints.container import replica_router
 from entrypoints.settings import Settings
 from tests import pg_cluster
 from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import migrate
-from tests.e2e.conftest import make_client
+from tests.e2e.conftest import serving, wired
 from tests.e2e.helpers import bearer, make_superuser
 
 Pair = tuple[pg_cluster.Cluster, pg_cluster.Cluster]
@@ -65,13 +64,12 @@ async def replicated(client: Any, path: str, seconds: float = 5.0) -> Any:
     raise AssertionError(f"{path} never answered 200 from the replica")
 
 
-async def test_reads_use_the_replica_writes_and_own_reads_the_primary(primary_and_replica: Pair) -> None:
+async def test_reads_use_the_replica_writes_and_own_reads_the_primary(
+    primary_and_replica: Pair, hasher: Argon2PasswordHasher
+) -> None:
     primary, replica = primary_and_replica
-    container = Container()
-    settings = Settings(database_url=primary.url(), database_replica_url=replica.url())
-    container.settings.override(providers.Object(settings))
-    app = create_app(container)
-    async with app.router.lifespan_context(app), make_client(app) as client:
+    container = wired(Settings(database_url=primary.url(), database_replica_url=replica.url()), hasher)
+    async with serving(container) as client:
         router = replica_router(container)
         assert isinstance(router, ReplicaRouter)
         async with router.replica.read_one() as connection:
@@ -107,13 +105,12 @@ async def test_reads_use_the_replica_writes_and_own_reads_the_primary(primary_an
         assert 'db_pool_size{role="replica"}' in (await client.get("/metrics")).text
 
 
-async def test_reads_fall_back_to_the_primary_when_the_replica_is_gone(primary_and_replica: Pair) -> None:
+async def test_reads_fall_back_to_the_primary_when_the_replica_is_gone(
+    primary_and_replica: Pair, hasher: Argon2PasswordHasher
+) -> None:
     primary, replica = primary_and_replica
-    container = Container()
-    settings = Settings(database_url=primary.url(), database_replica_url=replica.url())
-    container.settings.override(providers.Object(settings))
-    app = create_app(container)
-    async with app.router.lifespan_context(app), make_client(app) as client:
+    container = wired(Settings(database_url=primary.url(), database_replica_url=replica.url()), hasher)
+    async with serving(container) as client:
         root = await make_superuser(client, container)
         await replicated(client, f"/api/v1/users/{root.id}")
         await asyncio.to_thread(replica.stop)

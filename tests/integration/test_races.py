@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from dependency_injector import providers
 from sqlalchemy import QueuePool, text
 
 from adapters.security.argon2 import Argon2PasswordHasher
@@ -30,12 +29,10 @@ from application.use_cases.register_user import RegisterUser, RegisterUserComman
 from application.use_cases.transfer_posts import TransferPosts, TransferPostsCommand
 from domain.posts import Post
 from domain.users import User
-from entrypoints.container import Container
-from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
 from tests.conftest import database_url
+from tests.e2e.conftest import serving, sql_settings, wired
 from tests.e2e.helpers import ALREADY_REGISTERED, ALREADY_TAKEN, USERS, Account, describe, sign_up, user_url
-from tests.fakes import ManualClock, cheap_argon2
+from tests.fakes import ManualClock
 
 pytestmark = pytest.mark.postgres
 
@@ -68,28 +65,14 @@ class Service:
 
 
 @pytest.fixture
-async def service(request: pytest.FixtureRequest) -> AsyncIterator[Service]:
+async def service(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> AsyncIterator[Service]:
     """The started app on the emptied PostgreSQL database, with fast real argon2."""
-    settings = Settings(
-        persistence="sqlalchemy",
-        database_url=await database_url(request, "postgres"),
-        db_pool_size=10,
-        db_max_overflow=15,
-        db_pool_timeout=10,
-    )
-    container = Container()
-    container.settings.override(providers.Object(settings))
-    hasher = cheap_argon2()
-    container.password_hasher.override(providers.Object(hasher))
-    app = create_app(container)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    try:
-        async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            database = container.database()
-            assert isinstance(database, SqlAlchemyDatabase)
-            yield Service(client=c, database=database)
-    finally:
-        hasher.close()
+    settings = await sql_settings(request, "postgres", db_pool_size=10, db_max_overflow=15, db_pool_timeout=10)
+    container = wired(settings, hasher)
+    async with serving(container) as client:
+        database = container.database()
+        assert isinstance(database, SqlAlchemyDatabase)
+        yield Service(client=client, database=database)
 
 
 async def scalar(database: SqlAlchemyDatabase, statement: str, **parameters: Any) -> Any:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from adapters.security.argon2 import Argon2PasswordHasher
 from application.dto import Page
 from application.errors import EmailOrUsernameTaken
 from application.tokens import hash_token
@@ -15,7 +16,7 @@ from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
 from tests.conftest import Backend
-from tests.fakes import ManualClock, cheap_argon2
+from tests.fakes import ManualClock
 
 PAGE = Page(skip=0, limit=100)
 
@@ -170,8 +171,10 @@ async def test_token_deletions(backend: Backend, clock: ManualClock) -> None:
     assert not await valid("b")
 
 
-async def test_racing_registrations_of_one_email_create_one_user(backend: Backend, clock: ManualClock) -> None:
-    register = RegisterUser(backend.uow, cheap_argon2(), clock)
+async def test_racing_registrations_of_one_email_create_one_user(
+    backend: Backend, clock: ManualClock, hasher: Argon2PasswordHasher
+) -> None:
+    register = RegisterUser(backend.uow, hasher, clock)
     commands = [
         RegisterUserCommand(email=f"{'SAME' if i % 2 else 'same'}@example.com", username=f"racer{i}", password="p" * 8)
         for i in range(6)
