@@ -181,5 +181,20 @@ class Cases:
         if ok:
             self.check(case, "detail" in response.json(), f"no detail: {describe(response)}")
 
+    def expect_validation_error(self, case: str, response: httpx.Response) -> None:
+        """FastAPI's 422 shape: a non-empty list of errors, each with loc, msg and type."""
+        self.expect_status(case, response, 422)
+        if response.status_code == 422:
+            self.check(case, _is_validation_error(response.json()), describe(response))
+
     def assert_all_passed(self) -> None:
         assert self.failures == {}, "\n".join(f"{case}: {why}" for case, why in self.failures.items())
+
+
+def _is_validation_error(body: Any) -> bool:
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return (
+        isinstance(detail, list)
+        and bool(detail)
+        and all(isinstance(error, dict) and {"loc", "msg", "type"} <= set(error) for error in detail)
+    )

@@ -190,9 +190,7 @@ async def test_create_post_answers_422_and_writes_nothing_when_the_body_is_inval
     cases = Cases()
 
     for case, body in bodies.items():
-        response = await client.post(POSTS, json=body, headers=ada.headers)
-        cases.expect_status(case, response, 422)
-        cases.check(case, response.status_code != 422 or isinstance(response.json().get("detail"), list), case)
+        cases.expect_validation_error(case, await client.post(POSTS, json=body, headers=ada.headers))
     malformed = await client.post(POSTS, content=b'{"title": "A", "content": ', headers={**JSON, **ada.headers})
     cases.expect_status("malformed JSON", malformed, 422)
 
@@ -326,9 +324,7 @@ async def test_list_posts_answers_422_when_a_query_parameter_is_out_of_range_or_
     }
 
     for case, params in bad.items():
-        response = await client.get(POSTS, params=params)
-        cases.expect_status(case, response, 422)
-        cases.check(case, response.status_code != 422 or isinstance(response.json().get("detail"), list), case)
+        cases.expect_validation_error(case, await client.get(POSTS, params=params))
 
     cases.assert_all_passed()
 
