@@ -1,11 +1,7 @@
 """Helpers of the unit tests of posts, comments and follows: wiring of those use cases on the
-memory backend, and a view of every committed table (``support.rows`` leaves out comments
-and follows)."""
+memory backend."""
 
 from __future__ import annotations
-
-from dataclasses import fields
-from typing import Any
 
 from adapters.memory.store import InMemoryStore, Tables
 from application.dto import Actor, CommentDTO, PostDTO, UserDTO
@@ -19,15 +15,6 @@ from tests.fakes import ManualClock
 def actor(user: UserDTO) -> Actor:
     """The caller ``user`` is, with the rights they have."""
     return Actor(id=user.id, is_superuser=user.is_superuser)
-
-
-def everything(store: InMemoryStore) -> dict[str, dict[Any, dict[str, Any]]]:
-    """Every committed entity of every table as plain field values, to compare states."""
-    return {name: {key: _values(entity) for key, entity in table.items()} for name, table in store.committed.named()}
-
-
-def _values(entity: Any) -> dict[str, Any]:
-    return {f.name: getattr(entity, f.name) for f in fields(entity)}
 
 
 def links(store: InMemoryStore) -> set[tuple[int, int]]:

@@ -35,11 +35,10 @@ class UnitsOfWork:
 
 
 def rows(store: InMemoryStore) -> dict[str, dict[Any, dict[str, Any]]]:
-    """Every committed entity as plain field values, to compare states before and after."""
-    tables = store.committed
+    """Every committed entity of every table as plain field values, to compare states."""
     return {
         name: {key: {f.name: getattr(entity, f.name) for f in fields(entity)} for key, entity in table.items()}
-        for name, table in (("users", tables.users), ("posts", tables.posts), ("tokens", tables.tokens))
+        for name, table in store.committed.named()
     }
 
 

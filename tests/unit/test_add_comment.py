@@ -14,8 +14,8 @@ from application.use_cases.add_comment import AddComment, AddCommentCommand
 from domain.errors import InvalidValue
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, everything, write_post
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor, write_post
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 async def test_the_comment_is_stored_on_the_post_with_the_caller_as_author_at_the_clock_time(
@@ -31,7 +31,7 @@ async def test_the_comment_is_stored_on_the_post_with_the_caller_as_author_at_th
     )
 
     assert [uow.committed for uow in uows.made] == [True]
-    assert everything(store)["comments"] == {
+    assert rows(store)["comments"] == {
         added.id: {
             "id": added.id,
             "post_id": post.id,
@@ -50,14 +50,14 @@ async def test_adding_a_comment_leaves_the_post_and_everything_else_as_it_was(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     post = await write_post(memory, clock, alice, "Alice's")
-    before = everything(store)
+    before = rows(store)
     clock.advance(timedelta(minutes=1))
 
     added = await AddComment(memory.uow, clock).execute(
         AddCommentCommand(actor=actor(alice), post_id=post.id, content="Replying to myself")
     )
 
-    after = everything(store)
+    after = rows(store)
     assert after.pop("comments").keys() == {added.id}
     before.pop("comments")
     assert after == before
@@ -96,14 +96,14 @@ async def test_a_comment_on_a_missing_post_is_post_not_found_and_nothing_is_writ
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     post = await write_post(memory, clock, alice, "Exists")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(PostNotFound):
         await AddComment(uows, clock).execute(
             AddCommentCommand(actor=actor(alice), post_id=post.id + 100, content="Into the void")
         )
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert not any(uow.committed for uow in uows.made)
 
 
@@ -113,7 +113,7 @@ async def test_a_comment_breaking_a_rule_is_refused_naming_the_content_and_nothi
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     post = await write_post(memory, clock, alice, "Alice's")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(InvalidValue) as raised:
         await AddComment(memory.uow, clock).execute(
@@ -121,4 +121,4 @@ async def test_a_comment_breaking_a_rule_is_refused_naming_the_content_and_nothi
         )
 
     assert raised.value.field == "content"
-    assert everything(store) == before
+    assert rows(store) == before

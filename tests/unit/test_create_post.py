@@ -13,8 +13,8 @@ from application.use_cases.create_post import CreatePost, CreatePostCommand
 from domain.errors import InvalidValue
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, everything
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 async def test_the_post_is_stored_with_the_caller_as_author_and_the_clock_time_in_both_timestamps(
@@ -72,12 +72,12 @@ async def test_each_new_post_gets_its_own_id_and_earlier_posts_stay_as_they_were
     alice = await register(memory, hasher, clock, "alice")
     create = CreatePost(memory.uow, clock)
     first = await create.execute(CreatePostCommand(actor=actor(alice), title="One", content="1"))
-    before = everything(store)["posts"]
+    before = rows(store)["posts"]
 
     second = await create.execute(CreatePostCommand(actor=actor(alice), title="Two", content="2"))
 
     assert second.id != first.id
-    posts = everything(store)["posts"]
+    posts = rows(store)["posts"]
     assert {k: v for k, v in posts.items() if k != second.id} == before
     assert posts[second.id]["title"] == "Two"
 
@@ -116,10 +116,10 @@ async def test_a_post_breaking_a_rule_is_refused_naming_the_field_and_nothing_is
     field: str,
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(InvalidValue) as raised:
         await CreatePost(memory.uow, clock).execute(CreatePostCommand(actor=actor(alice), title=title, content=content))
 
     assert raised.value.field == field
-    assert everything(store) == before
+    assert rows(store) == before

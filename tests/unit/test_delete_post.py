@@ -10,8 +10,8 @@ from application.errors import PermissionDenied, PostNotFound
 from application.use_cases.delete_post import DeletePost, DeletePostCommand
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, comment_on, everything, write_post
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor, comment_on, write_post
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 async def test_the_author_deleting_a_post_removes_it_with_its_comments_and_nothing_else(
@@ -24,12 +24,12 @@ async def test_the_author_deleting_a_post_removes_it_with_its_comments_and_nothi
     await comment_on(memory, clock, bob, doomed.id, "on the doomed post")
     await comment_on(memory, clock, alice, doomed.id, "the author's own")
     kept_comment = await comment_on(memory, clock, bob, kept.id, "on the kept post")
-    before = everything(store)
+    before = rows(store)
 
     await DeletePost(uows).execute(DeletePostCommand(actor=actor(alice), post_id=doomed.id))
 
     assert [uow.committed for uow in uows.made] == [True]
-    after = everything(store)
+    after = rows(store)
     assert doomed.id not in after["posts"]
     assert kept.id in after["posts"]
     assert list(after["comments"]) == [kept_comment.id]
@@ -61,12 +61,12 @@ async def test_another_ordinary_user_is_denied_and_the_post_and_its_comments_sta
     bob = await register(memory, hasher, clock, "bob")
     post = await write_post(memory, clock, alice, "Alice's")
     await comment_on(memory, clock, bob, post.id, "Bob was here")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(PermissionDenied):
         await DeletePost(uows).execute(DeletePostCommand(actor=actor(bob), post_id=post.id))
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert [uow.committed for uow in uows.made] == [False]
 
 
@@ -75,12 +75,12 @@ async def test_an_unknown_post_is_post_not_found_and_nothing_changes(
 ) -> None:
     admin = await register(memory, hasher, clock, "admin", is_superuser=True)
     post = await write_post(memory, clock, admin, "Exists")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(PostNotFound):
         await DeletePost(memory.uow).execute(DeletePostCommand(actor=actor(admin), post_id=post.id + 100))
 
-    assert everything(store) == before
+    assert rows(store) == before
 
 
 async def test_deleting_the_same_post_twice_is_post_not_found_the_second_time(
@@ -90,9 +90,9 @@ async def test_deleting_the_same_post_twice_is_post_not_found_the_second_time(
     post = await write_post(memory, clock, alice, "Once")
     command = DeletePostCommand(actor=actor(alice), post_id=post.id)
     await DeletePost(memory.uow).execute(command)
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(PostNotFound):
         await DeletePost(memory.uow).execute(command)
 
-    assert everything(store) == before
+    assert rows(store) == before

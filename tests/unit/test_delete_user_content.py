@@ -10,8 +10,8 @@ from application.use_cases.get_post import GetPost
 from application.use_cases.get_profile import GetProfile
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, comment_on, everything, follow, links, write_post
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor, comment_on, follow, links, write_post
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 async def test_deleting_a_user_removes_their_posts_all_comments_on_them_their_comments_and_their_links(
@@ -29,12 +29,12 @@ async def test_deleting_a_user_removes_their_posts_all_comments_on_them_their_co
     await follow(memory, clock, alice, bob)
     await follow(memory, clock, carol, alice)
     await follow(memory, clock, bob, carol)
-    before = everything(store)
+    before = rows(store)
 
     await DeleteUser(uows).execute(DeleteUserCommand(actor=actor(alice), user_id=alice.id))
 
     assert [uow.committed for uow in uows.made] == [True]
-    after = everything(store)
+    after = rows(store)
     assert alice.id not in after["users"]
     assert {p["author_id"] for p in after["posts"].values()} == {bob.id, carol.id}
     assert list(after["comments"]) == [kept_comment.id]

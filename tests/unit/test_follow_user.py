@@ -13,8 +13,8 @@ from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from domain.follows import SelfFollow
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, everything, links
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor, links
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 async def test_following_stores_one_link_from_the_caller_to_the_user_at_the_clock_time(
@@ -36,11 +36,11 @@ async def test_following_changes_nothing_but_the_links(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    before = everything(store)
+    before = rows(store)
 
     await FollowUser(memory.uow, clock).execute(FollowUserCommand(actor=actor(alice), user_id=bob.id))
 
-    after = everything(store)
+    after = rows(store)
     assert len(after.pop("follows")) == 1
     before.pop("follows")
     assert after == before
@@ -53,13 +53,13 @@ async def test_following_again_keeps_the_one_link_raises_nothing_and_commits(
     bob = await register(memory, hasher, clock, "bob")
     follow = FollowUser(uows, clock)
     await follow.execute(FollowUserCommand(actor=actor(alice), user_id=bob.id))
-    before = everything(store)
+    before = rows(store)
     clock.advance(timedelta(days=1))
 
     await follow.execute(FollowUserCommand(actor=actor(alice), user_id=bob.id))
 
     assert [uow.committed for uow in uows.made] == [True, True]
-    assert everything(store) == before
+    assert rows(store) == before
     assert links(store) == {(alice.id, bob.id)}
 
 
@@ -87,12 +87,12 @@ async def test_following_oneself_is_self_follow_and_nothing_is_written(
     superuser: bool,
 ) -> None:
     alice = await register(memory, hasher, clock, "alice", is_superuser=superuser)
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(SelfFollow):
         await FollowUser(uows, clock).execute(FollowUserCommand(actor=actor(alice), user_id=alice.id))
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert not any(uow.committed for uow in uows.made)
 
 
@@ -102,10 +102,10 @@ async def test_following_a_missing_user_is_user_not_found_and_nothing_is_written
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
     await FollowUser(memory.uow, clock).execute(FollowUserCommand(actor=actor(bob), user_id=alice.id))
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(UserNotFound):
         await FollowUser(uows, clock).execute(FollowUserCommand(actor=actor(alice), user_id=bob.id + 100))
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert not any(uow.committed for uow in uows.made)

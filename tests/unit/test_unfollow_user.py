@@ -10,8 +10,8 @@ from application.errors import UserNotFound
 from application.use_cases.unfollow_user import UnfollowUser, UnfollowUserCommand
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, everything, follow, links
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor, follow, links
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 async def test_unfollowing_removes_only_the_callers_link_to_that_user(
@@ -24,13 +24,13 @@ async def test_unfollowing_removes_only_the_callers_link_to_that_user(
     await follow(memory, clock, bob, alice)
     await follow(memory, clock, carol, bob)
     await follow(memory, clock, alice, carol)
-    before = everything(store)
+    before = rows(store)
 
     await UnfollowUser(uows).execute(UnfollowUserCommand(actor=actor(alice), user_id=bob.id))
 
     assert [uow.committed for uow in uows.made] == [True]
     assert links(store) == {(bob.id, alice.id), (carol.id, bob.id), (alice.id, carol.id)}
-    after = everything(store)
+    after = rows(store)
     after.pop("follows")
     before.pop("follows")
     assert after == before
@@ -42,11 +42,11 @@ async def test_unfollowing_a_user_one_does_not_follow_changes_nothing_and_is_no_
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
     await follow(memory, clock, bob, alice)
-    before = everything(store)
+    before = rows(store)
 
     await UnfollowUser(uows).execute(UnfollowUserCommand(actor=actor(alice), user_id=bob.id))
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert links(store) == {(bob.id, alice.id)}
     assert [uow.committed for uow in uows.made] == [True]
 
@@ -61,10 +61,10 @@ async def test_unfollowing_twice_is_the_same_as_unfollowing_once(
     command = UnfollowUserCommand(actor=actor(alice), user_id=bob.id)
 
     await unfollow.execute(command)
-    once = everything(store)
+    once = rows(store)
     await unfollow.execute(command)
 
-    assert everything(store) == once
+    assert rows(store) == once
     assert links(store) == set()
 
 
@@ -87,10 +87,10 @@ async def test_unfollowing_a_missing_user_is_user_not_found_and_nothing_changes(
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
     await follow(memory, clock, alice, bob)
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(UserNotFound):
         await UnfollowUser(uows).execute(UnfollowUserCommand(actor=actor(alice), user_id=bob.id + 100))
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert not any(uow.committed for uow in uows.made)

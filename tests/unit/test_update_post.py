@@ -15,12 +15,12 @@ from application.use_cases.update_post import UpdatePost, UpdatePostCommand
 from domain.errors import InvalidValue
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, everything, write_post
-from tests.unit.support import UnitsOfWork, register
+from tests.unit.content_support import actor, write_post
+from tests.unit.support import UnitsOfWork, register, rows
 
 
 def stored(store: InMemoryStore, post: PostDTO) -> dict[str, Any]:
-    return everything(store)["posts"][post.id]
+    return rows(store)["posts"][post.id]
 
 
 async def test_the_author_changing_the_title_changes_only_the_title_and_the_update_time(
@@ -128,11 +128,11 @@ async def test_only_the_named_post_changes(
     alice = await register(memory, hasher, clock, "alice")
     post = await write_post(memory, clock, alice, "Target")
     await write_post(memory, clock, alice, "Bystander")
-    before = everything(store)
+    before = rows(store)
 
     await UpdatePost(memory.uow, clock).execute(UpdatePostCommand(actor=actor(alice), post_id=post.id, title="Hit"))
 
-    after = everything(store)
+    after = rows(store)
     assert after["posts"].pop(post.id)["title"] == "Hit"
     assert before["posts"].pop(post.id)["title"] == "Target"
     assert after == before
@@ -144,7 +144,7 @@ async def test_another_ordinary_user_is_denied_and_nothing_changes(
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
     post = await write_post(memory, clock, alice, "Alice's")
-    before = everything(store)
+    before = rows(store)
     clock.advance(timedelta(minutes=1))
 
     with pytest.raises(PermissionDenied):
@@ -152,7 +152,7 @@ async def test_another_ordinary_user_is_denied_and_nothing_changes(
             UpdatePostCommand(actor=actor(bob), post_id=post.id, title="Bob's now", published=True)
         )
 
-    assert everything(store) == before
+    assert rows(store) == before
     assert [uow.committed for uow in uows.made] == [False]
 
 
@@ -162,14 +162,14 @@ async def test_rights_come_from_the_callers_superuser_flag_not_from_who_they_are
     alice = await register(memory, hasher, clock, "alice")
     admin = await register(memory, hasher, clock, "admin", is_superuser=True)
     post = await write_post(memory, clock, alice, "Alice's")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(PermissionDenied):
         await UpdatePost(memory.uow, clock).execute(
             UpdatePostCommand(actor=Actor(id=admin.id, is_superuser=False), post_id=post.id, title="x")
         )
 
-    assert everything(store) == before
+    assert rows(store) == before
 
 
 async def test_an_unknown_post_is_post_not_found_and_nothing_changes(
@@ -177,14 +177,14 @@ async def test_an_unknown_post_is_post_not_found_and_nothing_changes(
 ) -> None:
     admin = await register(memory, hasher, clock, "admin", is_superuser=True)
     post = await write_post(memory, clock, admin, "Exists")
-    before = everything(store)
+    before = rows(store)
 
     with pytest.raises(PostNotFound):
         await UpdatePost(memory.uow, clock).execute(
             UpdatePostCommand(actor=actor(admin), post_id=post.id + 100, title="x")
         )
 
-    assert everything(store) == before
+    assert rows(store) == before
 
 
 async def test_an_unknown_post_is_post_not_found_even_for_a_caller_who_could_not_edit_it(
@@ -216,11 +216,11 @@ async def test_an_invalid_value_is_refused_naming_the_field_and_no_field_is_half
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     post = await write_post(memory, clock, alice, "Title", content="Content")
-    before = everything(store)
+    before = rows(store)
     clock.advance(timedelta(minutes=1))
 
     with pytest.raises(InvalidValue) as raised:
         await UpdatePost(memory.uow, clock).execute(UpdatePostCommand(actor=actor(alice), post_id=post.id, **changes))
 
     assert raised.value.field == field
-    assert everything(store) == before
+    assert rows(store) == before
