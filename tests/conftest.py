@@ -29,6 +29,7 @@ from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.ports.database import Database
 from application.ports.readers import CredentialsReader, PostReader, UserReader
 from application.ports.unit_of_work import UnitOfWork
+from domain.users import User
 from tests.databases import (
     PostgresUnavailable,
     create_postgres_database,
@@ -173,3 +174,23 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
 async def sql_url(request: pytest.FixtureRequest) -> str:
     """An emptied, migrated database URL of each SQL backend."""
     return await database_url(request, request.param)
+
+
+async def people(uow: Callable[[], UnitOfWork], clock: ManualClock, *names: str, full_names: bool = False) -> list[int]:
+    """Register ``names`` in one unit of work (email ``<name>@example.com``; full name
+    ``Name`` when ``full_names``); return their ids in order."""
+    ids = []
+    async with uow() as unit:
+        for name in names:
+            user = User.register(
+                email=f"{name}@example.com",
+                username=name,
+                hashed_password="h",
+                full_name=name.title() if full_names else None,
+                now=clock.now(),
+            )
+            await unit.users.add(user)
+            assert user.id is not None
+            ids.append(user.id)
+        await unit.commit()
+    return ids

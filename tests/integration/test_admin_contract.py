@@ -42,8 +42,7 @@ from application.use_cases.transfer_posts import TransferPosts, TransferPostsCom
 from domain.comments import Comment
 from domain.posts import Post
 from domain.tokens import AccessToken
-from domain.users import User
-from tests.conftest import Backend
+from tests.conftest import Backend, people
 from tests.fakes import ManualClock
 
 PAGE = Page(skip=0, limit=1000)
@@ -58,20 +57,6 @@ class InjectedFault(Exception):
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-async def people(backend: Backend, clock: ManualClock, *names: str) -> list[int]:
-    ids = []
-    async with backend.uow() as uow:
-        for name in names:
-            user = User.register(
-                email=f"{name}@example.com", username=name, hashed_password="h", full_name=None, now=clock.now()
-            )
-            await uow.users.add(user)
-            assert user.id is not None
-            ids.append(user.id)
-        await uow.commit()
-    return ids
 
 
 async def write_posts(backend: Backend, clock: ManualClock, author_id: int, *titles: str) -> list[int]:
@@ -255,7 +240,7 @@ def blind_reader(backend: Backend, interloper: Interloper = _nothing) -> UserRea
 
 
 async def test_transfer_moves_every_post_and_touches_nothing_else(backend: Backend, clock: ManualClock) -> None:
-    ann, bob, cyd = await people(backend, clock, "ann", "bob", "cyd")
+    ann, bob, cyd = await people(backend.uow, clock, "ann", "bob", "cyd")
     anns = await write_posts(backend, clock, ann, "a1", "a2", "a3")
     await write_posts(backend, clock, bob, "b1")
     await write_posts(backend, clock, cyd, "c1", "c2")
@@ -285,7 +270,7 @@ async def test_transfer_moves_every_post_and_touches_nothing_else(backend: Backe
 
 
 async def test_transfer_from_a_user_without_posts_moves_nothing(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
     await write_posts(backend, clock, bob, "b1")
     before = await all_posts(backend)
     assert await transfer(backend, clock, ann, bob) == 0
@@ -293,7 +278,7 @@ async def test_transfer_from_a_user_without_posts_moves_nothing(backend: Backend
 
 
 async def test_transfer_to_the_same_user_is_an_invalid_request(backend: Backend, clock: ManualClock) -> None:
-    (ann,) = await people(backend, clock, "ann")
+    (ann,) = await people(backend.uow, clock, "ann")
     await write_posts(backend, clock, ann, "a1")
     before = await all_posts(backend)
     with pytest.raises(InvalidRequest):
@@ -305,7 +290,7 @@ async def test_transfer_to_the_same_user_is_an_invalid_request(backend: Backend,
 async def test_transfer_with_a_missing_user_raises_and_moves_nothing(
     backend: Backend, clock: ManualClock, missing: int
 ) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
     await write_posts(backend, clock, ann, "a1", "a2")
     await write_posts(backend, clock, bob, "b1")
     before = await all_posts(backend)
@@ -316,7 +301,7 @@ async def test_transfer_with_a_missing_user_raises_and_moves_nothing(
 
 
 async def test_transfer_by_a_non_superuser_is_denied_and_moves_nothing(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
     await write_posts(backend, clock, ann, "a1")
     before = await all_posts(backend)
     for actor in (Actor(id=ann, is_superuser=False), Actor(id=bob, is_superuser=False)):
@@ -329,7 +314,7 @@ async def test_transfer_by_a_non_superuser_is_denied_and_moves_nothing(backend: 
 
 
 async def test_deactivate_counts_only_users_that_were_active(backend: Backend, clock: ManualClock) -> None:
-    ann, bob, cyd, dan = await people(backend, clock, "ann", "bob", "cyd", "dan")
+    ann, bob, cyd, dan = await people(backend.uow, clock, "ann", "bob", "cyd", "dan")
     assert await deactivate(backend, clock, [cyd]) == 1
     assert await deactivate(backend, clock, [ann, bob, cyd]) == 2
     assert [await is_active(backend, i) for i in (ann, bob, cyd, dan)] == [False, False, False, True]
@@ -337,20 +322,20 @@ async def test_deactivate_counts_only_users_that_were_active(backend: Backend, c
 
 
 async def test_deactivate_ignores_unknown_and_out_of_range_ids(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
     assert await deactivate(backend, clock, [*MISSING_IDS, ann]) == 1
     assert await deactivate(backend, clock, list(MISSING_IDS)) == 0
     assert (await is_active(backend, ann), await is_active(backend, bob)) == (False, True)
 
 
 async def test_deactivate_counts_a_repeated_id_once(backend: Backend, clock: ManualClock) -> None:
-    ann, bob, cyd = await people(backend, clock, "ann", "bob", "cyd")
+    ann, bob, cyd = await people(backend.uow, clock, "ann", "bob", "cyd")
     assert await deactivate(backend, clock, [ann, bob, ann, ann, bob]) == 2
     assert await is_active(backend, cyd)
 
 
 async def test_deactivate_ends_the_tokens_of_deactivated_users_only(backend: Backend, clock: ManualClock) -> None:
-    ann, bob, cyd = await people(backend, clock, "ann", "bob", "cyd")
+    ann, bob, cyd = await people(backend.uow, clock, "ann", "bob", "cyd")
     tokens = {user_id: await issue_token(backend, clock, user_id) for user_id in (ann, bob, cyd)}
     assert await deactivate(backend, clock, [ann, bob]) == 2
     for user_id in (ann, bob):
@@ -363,7 +348,7 @@ async def test_deactivate_ends_the_tokens_of_deactivated_users_only(backend: Bac
 
 
 async def test_deactivation_and_token_ending_are_one_transaction(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
     tokens = {user_id: await issue_token(backend, clock, user_id) for user_id in (ann, bob)}
     use_case = DeactivateUsers(uow_with_failing_purge(backend), clock)
     with pytest.raises(InjectedFault):
@@ -377,7 +362,7 @@ async def test_deactivation_and_token_ending_are_one_transaction(backend: Backen
 async def test_deactivate_by_a_non_superuser_is_denied_and_changes_nothing(
     backend: Backend, clock: ManualClock
 ) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
     with pytest.raises(PermissionDenied):
         await deactivate(backend, clock, [ann, bob], actor=Actor(id=ann, is_superuser=False))
     assert (await is_active(backend, ann), await is_active(backend, bob)) == (True, True)
@@ -435,7 +420,7 @@ async def test_import_reports_users_registered_after_its_pre_check(
     backend: Backend, clock: ManualClock, hasher: Argon2PasswordHasher
 ) -> None:
     """The pre-check misses users that exist: the insert's savepoint catches them."""
-    await people(backend, clock, "old", "older")
+    await people(backend.uow, clock, "old", "older")
     users_before = await all_users(backend)
     ann, bob = entry("ann"), entry("bob")
     entries: list[RegisterUserCommand | RejectedEntry] = [
@@ -485,7 +470,7 @@ async def test_import_survives_a_concurrent_registration_of_one_of_its_users(
 async def test_import_by_a_non_superuser_is_denied_and_writes_nothing(
     backend: Backend, clock: ManualClock, hasher: Argon2PasswordHasher
 ) -> None:
-    (ann,) = await people(backend, clock, "ann")
+    (ann,) = await people(backend.uow, clock, "ann")
     with pytest.raises(PermissionDenied):
         await import_users(backend, clock, hasher, [entry("bob")], actor=Actor(id=ann, is_superuser=False))
     assert [u.username for u in await all_users(backend)] == ["ann"]

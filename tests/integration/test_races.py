@@ -28,8 +28,7 @@ from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPosts, TransferPostsCommand
 from domain.posts import Post
-from domain.users import User
-from tests.conftest import database_url
+from tests.conftest import database_url, people
 from tests.e2e.conftest import serving, sql_settings, wired
 from tests.e2e.helpers import ALREADY_REGISTERED, ALREADY_TAKEN, USERS, Account, describe, sign_up, user_url
 from tests.fakes import ManualClock
@@ -85,20 +84,6 @@ async def rows(database: SqlAlchemyDatabase, statement: str, **parameters: Any) 
         return [tuple(row) for row in await connection.execute(text(statement), parameters)]
 
 
-async def people(database: SqlAlchemyDatabase, clock: ManualClock, *names: str) -> list[int]:
-    ids = []
-    async with SqlAlchemyUnitOfWork(database) as uow:
-        for name in names:
-            user = User.register(
-                email=f"{name}@example.com", username=name, hashed_password="h", full_name=None, now=clock.now()
-            )
-            await uow.users.add(user)
-            assert user.id is not None
-            ids.append(user.id)
-        await uow.commit()
-    return ids
-
-
 def failures(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException)]
 
@@ -149,7 +134,7 @@ async def test_opposite_transfers_at_once_neither_deadlock_nor_lose_posts(
 ) -> None:
     """Each round starts with posts on both sides, so two transfers that did not wait for
     each other would swap them instead of gathering them on one side."""
-    a, b = await people(database, clock, "ann", "bob")
+    a, b = await people(lambda: SqlAlchemyUnitOfWork(database), clock, "ann", "bob")
     async with SqlAlchemyUnitOfWork(database) as uow:
         await uow.posts.add_many(
             [Post.write(author_id=a, title=f"p{i}", content="c", published=True, now=clock.now()) for i in range(5)]
@@ -180,7 +165,9 @@ async def test_opposite_transfers_at_once_neither_deadlock_nor_lose_posts(
 
 
 async def test_identical_follows_at_once_make_one_link(database: SqlAlchemyDatabase, clock: ManualClock) -> None:
-    fan, *stars = await people(database, clock, "fan", *(f"star{i}" for i in range(FOLLOW_ROUNDS)))
+    fan, *stars = await people(
+        lambda: SqlAlchemyUnitOfWork(database), clock, "fan", *(f"star{i}" for i in range(FOLLOW_ROUNDS))
+    )
     follow = FollowUser(lambda: SqlAlchemyUnitOfWork(database), clock)
     reader = SqlAlchemyUserReader(database)
     for star in stars:

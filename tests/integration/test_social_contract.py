@@ -15,25 +15,10 @@ from application.use_cases.unfollow_user import UnfollowUser, UnfollowUserComman
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
-from domain.users import User
-from tests.conftest import Backend
+from tests.conftest import Backend, people
 from tests.fakes import ManualClock
 
 PAGE = Page(skip=0, limit=100)
-
-
-async def people(backend: Backend, clock: ManualClock, *names: str) -> list[int]:
-    ids = []
-    async with backend.uow() as uow:
-        for name in names:
-            user = User.register(
-                email=f"{name}@example.com", username=name, hashed_password="h", full_name=name.title(), now=clock.now()
-            )
-            await uow.users.add(user)
-            assert user.id is not None
-            ids.append(user.id)
-        await uow.commit()
-    return ids
 
 
 async def write_post(
@@ -58,7 +43,7 @@ def actor(user_id: int) -> Actor:
 
 
 async def test_posts_list_filters_and_carries_authors(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob", full_names=True)
     await write_post(backend, clock, ann, "a1")
     await write_post(backend, clock, bob, "b1", published=False)
     await write_post(backend, clock, ann, "a2", published=False)
@@ -76,7 +61,7 @@ async def test_posts_list_filters_and_carries_authors(backend: Backend, clock: M
 
 
 async def test_post_detail_has_author_and_comments_by_id(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob", full_names=True)
     post_id = await write_post(backend, clock, ann, "hello")
     for text in ("first", "second", "third"):
         await comment(backend, clock, post_id, bob, text)
@@ -90,7 +75,7 @@ async def test_post_detail_has_author_and_comments_by_id(backend: Backend, clock
 
 
 async def test_deleting_a_post_removes_its_comments(backend: Backend, clock: ManualClock) -> None:
-    (ann,) = await people(backend, clock, "ann")
+    (ann,) = await people(backend.uow, clock, "ann", full_names=True)
     post_id = await write_post(backend, clock, ann, "doomed")
     await comment(backend, clock, post_id, ann, "bye")
     async with backend.uow() as uow:
@@ -103,7 +88,7 @@ async def test_deleting_a_post_removes_its_comments(backend: Backend, clock: Man
 
 
 async def test_a_second_identical_follow_is_refused_by_the_store(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob", full_names=True)
     async with backend.uow() as uow:
         await uow.follows.add(Follow.link(follower_id=ann, followee_id=bob, now=clock.now()))
         await uow.commit()
@@ -113,7 +98,7 @@ async def test_a_second_identical_follow_is_refused_by_the_store(backend: Backen
 
 
 async def test_following_twice_keeps_one_link_and_the_transaction_alive(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob", full_names=True)
     follow = FollowUser(backend.uow, clock)
     await follow.execute(FollowUserCommand(actor=actor(ann), user_id=bob))
     await follow.execute(FollowUserCommand(actor=actor(ann), user_id=bob))
@@ -122,14 +107,14 @@ async def test_following_twice_keeps_one_link_and_the_transaction_alive(backend:
 
 
 async def test_concurrent_identical_follows_make_one_link(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob", full_names=True)
     follow = FollowUser(backend.uow, clock)
     await asyncio.gather(*(follow.execute(FollowUserCommand(actor=actor(ann), user_id=bob)) for _ in range(5)))
     assert [u.id for u in await backend.users.followers(bob, PAGE) or []] == [ann]
 
 
 async def test_unfollow_is_idempotent(backend: Backend, clock: ManualClock) -> None:
-    ann, bob = await people(backend, clock, "ann", "bob")
+    ann, bob = await people(backend.uow, clock, "ann", "bob", full_names=True)
     await FollowUser(backend.uow, clock).execute(FollowUserCommand(actor=actor(ann), user_id=bob))
     unfollow = UnfollowUser(backend.uow)
     await unfollow.execute(UnfollowUserCommand(actor=actor(ann), user_id=bob))
@@ -138,7 +123,7 @@ async def test_unfollow_is_idempotent(backend: Backend, clock: ManualClock) -> N
 
 
 async def test_follow_lists_are_ordered_by_id_and_paged(backend: Backend, clock: ManualClock) -> None:
-    star, *fans = await people(backend, clock, "star", "fan1", "fan2", "fan3")
+    star, *fans = await people(backend.uow, clock, "star", "fan1", "fan2", "fan3", full_names=True)
     follow = FollowUser(backend.uow, clock)
     for fan in reversed(fans):
         await follow.execute(FollowUserCommand(actor=actor(fan), user_id=star))
@@ -149,7 +134,7 @@ async def test_follow_lists_are_ordered_by_id_and_paged(backend: Backend, clock:
 
 
 async def test_deleting_a_user_removes_posts_comments_and_links(backend: Backend, clock: ManualClock) -> None:
-    ann, bob, cyd = await people(backend, clock, "ann", "bob", "cyd")
+    ann, bob, cyd = await people(backend.uow, clock, "ann", "bob", "cyd", full_names=True)
     bobs_post = await write_post(backend, clock, bob, "bob's")
     await write_post(backend, clock, ann, "ann's")
     await comment(backend, clock, bobs_post, ann, "from ann")
@@ -168,7 +153,7 @@ async def test_deleting_a_user_removes_posts_comments_and_links(backend: Backend
 
 
 async def test_profile_gathers_posts_with_comments_and_both_link_lists(backend: Backend, clock: ManualClock) -> None:
-    ann, bob, cyd = await people(backend, clock, "ann", "bob", "cyd")
+    ann, bob, cyd = await people(backend.uow, clock, "ann", "bob", "cyd", full_names=True)
     first = await write_post(backend, clock, ann, "first")
     second = await write_post(backend, clock, ann, "second")
     await comment(backend, clock, second, bob, "nice")
