@@ -1,9 +1,11 @@
-"""Small helpers for the end-to-end tests: accounts, logins and what the store holds."""
+"""Small helpers for the end-to-end tests: accounts, logins, posts, comments and what the
+store holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 import httpx
 from sqlalchemy import text
@@ -28,6 +30,14 @@ INCORRECT_LOGIN = {"detail": "Incorrect username or password"}
 USER_NOT_FOUND = {"detail": "User not found"}
 ALREADY_REGISTERED = {"detail": "Email or username already registered"}
 ALREADY_TAKEN = {"detail": "Email or username already taken"}
+POSTS = "/api/v1/posts/"
+POST_NOT_FOUND = {"detail": "Post not found"}
+SUMMARY_FIELDS = frozenset({"id", "username", "full_name"})
+COMMENT_FIELDS = frozenset({"id", "post_id", "author_id", "content", "created_at"})
+JSON = {"Content-Type": "application/json"}
+# Ids no row can have: past any sequence, past 32 and 64 bits, and not positive.
+MISSING_IDS = (10**6, 2**31, 2**63, 2**64, 0, -1)
+NOT_INTEGERS = ("abc", "1.5", "1e3", "one")
 
 
 def user_url(user_id: int | str, suffix: str = "") -> str:
@@ -142,14 +152,17 @@ def ids_of(users: list[dict[str, Any]]) -> list[int]:
     return [user["id"] for user in users]
 
 
-async def stored_posts(container: Container, author_id: int | None = None) -> int:
-    """How many posts the store holds (of one author, if given): what HTTP cannot show yet."""
+async def stored_rows(
+    container: Container, table: Literal["posts", "comments", "follows"], *, author_id: int | None = None
+) -> int:
+    """How many rows the store holds in a table (of one author, if given): what HTTP cannot
+    show yet, or no longer shows once a parent is gone."""
     database = container.database()
     if isinstance(database, InMemoryStore):
-        posts = database.committed.posts.values()
-        return sum(1 for post in posts if author_id is None or post.author_id == author_id)
+        rows = getattr(database.committed, table).values()
+        return sum(1 for row in rows if author_id is None or row.author_id == author_id)
     assert isinstance(database, SqlAlchemyDatabase)
-    statement = "SELECT count(*) FROM posts" + ("" if author_id is None else " WHERE author_id = :author_id")
+    statement = f"SELECT count(*) FROM {table}" + ("" if author_id is None else " WHERE author_id = :author_id")
     async with database.read_one() as connection:
         count = (await connection.execute(text(statement), {"author_id": author_id})).scalar_one()
     assert isinstance(count, int)
@@ -198,3 +211,55 @@ def _is_validation_error(body: Any) -> bool:
         and bool(detail)
         and all(isinstance(error, dict) and {"loc", "msg", "type"} <= set(error) for error in detail)
     )
+
+
+def post_url(post_id: int | str, suffix: str = "") -> str:
+    return f"/api/v1/posts/{post_id}{suffix}"
+
+
+def instant(value: Any) -> datetime:
+    """An ISO 8601 timestamp that carries its timezone."""
+    assert isinstance(value, str), value
+    parsed = datetime.fromisoformat(value)
+    assert parsed.tzinfo is not None, f"{value} has no timezone"
+    return parsed
+
+
+def summary(account: Account, full_name: str | None = None) -> dict[str, Any]:
+    """The UserSummary the API should show for an account."""
+    return {"id": account.id, "username": account.username, "full_name": full_name}
+
+
+async def create_post(
+    client: httpx.AsyncClient,
+    author: Account,
+    title: str = "A title",
+    content: str = "Some content",
+    published: bool | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"title": title, "content": content}
+    if published is not None:
+        body["published"] = published
+    response = await client.post(POSTS, json=body, headers=author.headers)
+    assert response.status_code == 201, describe(response)
+    post: dict[str, Any] = response.json()
+    return post
+
+
+async def add_comment(client: httpx.AsyncClient, author: Account, post_id: int, content: str) -> dict[str, Any]:
+    response = await client.post(post_url(post_id, "/comments"), json={"content": content}, headers=author.headers)
+    assert response.status_code == 201, describe(response)
+    comment: dict[str, Any] = response.json()
+    return comment
+
+
+async def get_json(client: httpx.AsyncClient, url: str, **params: Any) -> Any:
+    """GET ``url``; assert 200 and return the JSON."""
+    response = await client.get(url, params=params)
+    assert response.status_code == 200, describe(response)
+    return response.json()
+
+
+def post_fields(post: dict[str, Any]) -> dict[str, Any]:
+    """Only the PostResponse part of a richer post object."""
+    return {key: post[key] for key in POST_FIELDS}

@@ -11,6 +11,7 @@ from entrypoints.container import Container
 from tests.e2e.helpers import (
     INCORRECT_LOGIN,
     ME,
+    MISSING_IDS,
     PASSWORD,
     TOKEN,
     USER_NOT_FOUND,
@@ -18,16 +19,16 @@ from tests.e2e.helpers import (
     all_users,
     assert_unauthenticated,
     bearer,
+    create_post,
     describe,
     fetch_user,
     login,
     make_superuser,
     set_active,
     sign_up,
-    stored_posts,
+    stored_rows,
     user_url,
 )
-from tests.e2e.test_posts import MISSING_IDS, create_post
 
 ADMIN_USERS = "/api/v1/admin/users"
 DEACTIVATE = f"{ADMIN_USERS}/deactivate"
@@ -70,8 +71,8 @@ async def test_transfer_answers_the_count_and_moves_every_post(client: httpx.Asy
     assert response.json() == {"transferred": 3}
     assert await post_authors(client, ann.id) == []
     assert await post_authors(client, bob.id) == [bob.id] * 5
-    assert await stored_posts(container) == 6
-    assert await stored_posts(container, root.id) == 1
+    assert await stored_rows(container, "posts") == 6
+    assert await stored_rows(container, "posts", author_id=root.id) == 1
     again = await client.post(transfer_url(ann.id), json={"to_user_id": bob.id}, headers=root.headers)
     assert (again.status_code, again.json()) == (200, {"transferred": 0})
 
@@ -174,7 +175,7 @@ async def test_import_creates_the_valid_users_and_reports_the_others_by_index(
         assert isinstance(error["detail"], str) and error["detail"], error
     assert secret not in response.text
     assert await usernames(client) == {"root", "ann", "dora", "fred"}
-    assert await stored_posts(container) == 4
+    assert await stored_rows(container, "posts") == 4
 
     for username in ("dora", "fred"):
         for login_name in (username, f"{username}@example.com"):

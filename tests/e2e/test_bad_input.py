@@ -24,7 +24,7 @@ from tests.e2e.helpers import (
     fetch_user,
     register,
     sign_up,
-    stored_posts,
+    stored_rows,
     user_count,
     user_url,
 )
@@ -36,7 +36,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 async def assert_nothing_written(client: httpx.AsyncClient, container: Container, users: int = 0) -> None:
     assert await user_count(client) == users
-    assert await stored_posts(container) == users
+    assert await stored_rows(container, "posts") == users
 
 
 def registration(**fields: Any) -> dict[str, Any]:

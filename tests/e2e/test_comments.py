@@ -7,18 +7,22 @@ from typing import Any
 import httpx
 
 from entrypoints.container import Container
-from tests.e2e.helpers import Cases, assert_unauthenticated, bearer, describe, sign_up
-from tests.e2e.test_posts import (
+from tests.e2e.helpers import (
     COMMENT_FIELDS,
     JSON,
     MISSING_IDS,
     NOT_INTEGERS,
     POST_NOT_FOUND,
+    Cases,
     add_comment,
+    assert_unauthenticated,
+    bearer,
     create_post,
+    describe,
     get_json,
     instant,
     post_url,
+    sign_up,
     stored_rows,
 )
 

@@ -17,7 +17,7 @@ from tests.e2e.helpers import (
     make_superuser,
     register,
     sign_up,
-    stored_posts,
+    stored_rows,
     user_url,
 )
 
@@ -35,15 +35,15 @@ async def test_delete_answers_204_and_removes_the_user_and_their_posts_when_the_
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await register(client, "bob")
-    assert await stored_posts(container, ada.id) == 1
+    assert await stored_rows(container, "posts", author_id=ada.id) == 1
 
     response = await client.delete(user_url(ada.id), headers=ada.headers)
 
     assert response.status_code == 204
     assert response.content == b""
     await assert_gone(client, ada.id)
-    assert await stored_posts(container, ada.id) == 0
-    assert await stored_posts(container, bob["id"]) == 1
+    assert await stored_rows(container, "posts", author_id=ada.id) == 0
+    assert await stored_rows(container, "posts", author_id=bob["id"]) == 1
     assert await fetch_user(client, bob["id"]) == bob
 
 
@@ -58,7 +58,7 @@ async def test_delete_answers_403_and_keeps_the_user_when_another_non_superuser_
 
     assert response.status_code == 403, response.text
     assert await fetch_user(client, ada.id) == before
-    assert await stored_posts(container, ada.id) == 1
+    assert await stored_rows(container, "posts", author_id=ada.id) == 1
     assert (await client.get("/api/v1/users/me", headers=ada.headers)).status_code == 200
 
 
@@ -72,7 +72,7 @@ async def test_delete_answers_204_and_removes_the_user_when_a_superuser_deletes_
 
     assert response.status_code == 204
     await assert_gone(client, ada.id)
-    assert await stored_posts(container, ada.id) == 0
+    assert await stored_rows(container, "posts", author_id=ada.id) == 0
     assert (await client.get("/api/v1/users/me", headers=root.headers)).status_code == 200
 
 

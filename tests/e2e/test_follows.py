@@ -9,27 +9,24 @@ import httpx
 
 from entrypoints.container import Container
 from tests.e2e.helpers import (
-    USER_NOT_FOUND,
-    Account,
-    Cases,
-    assert_unauthenticated,
-    bearer,
-    describe,
-    sign_up,
-    stored_posts,
-    user_url,
-)
-from tests.e2e.test_posts import (
     MISSING_IDS,
     NOT_INTEGERS,
     POSTS,
     SUMMARY_FIELDS,
+    USER_NOT_FOUND,
+    Account,
+    Cases,
     add_comment,
+    assert_unauthenticated,
+    bearer,
     create_post,
+    describe,
     get_json,
     post_url,
+    sign_up,
     stored_rows,
     summary,
+    user_url,
 )
 
 
@@ -250,7 +247,7 @@ async def test_deleting_a_user_removes_their_posts_their_comments_on_other_posts
     assert response.status_code == 204, response.text
     assert await get_json(client, POSTS, author_id=ada.id) == []
     assert (await client.get(post_url(ada_post["id"]))).status_code == 404
-    assert await stored_posts(container, ada.id) == 0
+    assert await stored_rows(container, "posts", author_id=ada.id) == 0
     assert await get_json(client, post_url(bob_post["id"], "/comments")) == [cy_comment]
     assert (await get_json(client, post_url(bob_post["id"])))["comments"] == [cy_comment]
     assert await stored_rows(container, "comments") == 1

@@ -1,108 +1,40 @@
-"""Posts over HTTP: create, list, read, update and delete, on every backend.
-
-The helpers at the top are shared with the comment, follow and profile tests.
-"""
+"""Posts over HTTP: create, list, read, update and delete, on every backend."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
-from sqlalchemy import text
 
-from adapters.memory.store import InMemoryStore
-from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from entrypoints.container import Container
 from tests.e2e.helpers import (
+    COMMENT_FIELDS,
+    JSON,
+    MISSING_IDS,
+    NOT_INTEGERS,
     POST_FIELDS,
-    Account,
+    POST_NOT_FOUND,
+    POSTS,
     Cases,
+    add_comment,
     assert_unauthenticated,
     bearer,
+    create_post,
     describe,
+    get_json,
+    instant,
     make_superuser,
+    post_fields,
+    post_url,
     sign_up,
-    stored_posts,
+    stored_rows,
+    summary,
 )
-
-POSTS = "/api/v1/posts/"
-POST_NOT_FOUND = {"detail": "Post not found"}
-SUMMARY_FIELDS = frozenset({"id", "username", "full_name"})
-COMMENT_FIELDS = frozenset({"id", "post_id", "author_id", "content", "created_at"})
-JSON = {"Content-Type": "application/json"}
-# Ids no row can have: past any sequence, past 32 and 64 bits, and not positive.
-MISSING_IDS = (10**6, 2**31, 2**63, 2**64, 0, -1)
-NOT_INTEGERS = ("abc", "1.5", "1e3", "one")
-
-
-def post_url(post_id: int | str, suffix: str = "") -> str:
-    return f"/api/v1/posts/{post_id}{suffix}"
-
-
-def instant(value: Any) -> datetime:
-    """An ISO 8601 timestamp that carries its timezone."""
-    assert isinstance(value, str), value
-    parsed = datetime.fromisoformat(value)
-    assert parsed.tzinfo is not None, f"{value} has no timezone"
-    return parsed
-
-
-def summary(account: Account, full_name: str | None = None) -> dict[str, Any]:
-    """The UserSummary the API should show for an account."""
-    return {"id": account.id, "username": account.username, "full_name": full_name}
-
-
-async def create_post(
-    client: httpx.AsyncClient,
-    author: Account,
-    title: str = "A title",
-    content: str = "Some content",
-    published: bool | None = None,
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"title": title, "content": content}
-    if published is not None:
-        body["published"] = published
-    response = await client.post(POSTS, json=body, headers=author.headers)
-    assert response.status_code == 201, describe(response)
-    post: dict[str, Any] = response.json()
-    return post
-
-
-async def add_comment(client: httpx.AsyncClient, author: Account, post_id: int, content: str) -> dict[str, Any]:
-    response = await client.post(post_url(post_id, "/comments"), json={"content": content}, headers=author.headers)
-    assert response.status_code == 201, describe(response)
-    comment: dict[str, Any] = response.json()
-    return comment
-
-
-async def get_json(client: httpx.AsyncClient, url: str, **params: Any) -> Any:
-    """GET ``url``; assert 200 and return the JSON."""
-    response = await client.get(url, params=params)
-    assert response.status_code == 200, describe(response)
-    return response.json()
 
 
 async def listed_ids(client: httpx.AsyncClient, **params: Any) -> list[int]:
     posts = await get_json(client, POSTS, **params)
     return [post["id"] for post in posts]
-
-
-async def stored_rows(container: Container, table: Literal["posts", "comments", "follows"]) -> int:
-    """How many rows the store holds in a table: what HTTP cannot show once a parent is gone."""
-    database = container.database()
-    if isinstance(database, InMemoryStore):
-        return len(getattr(database.committed, table))
-    assert isinstance(database, SqlAlchemyDatabase)
-    async with database.read_one() as connection:
-        count = (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
-    assert isinstance(count, int)
-    return count
-
-
-def post_fields(post: dict[str, Any]) -> dict[str, Any]:
-    """Only the PostResponse part of a richer post object."""
-    return {key: post[key] for key in POST_FIELDS}
 
 
 # --- POST /api/v1/posts/ ---------------------------------------------------------------
@@ -122,7 +54,7 @@ async def test_create_post_answers_201_with_a_post_by_the_caller_that_is_unpubli
     assert (post["title"], post["content"], post["published"], post["author_id"]) == ("First", "Hello", False, ada.id)
     assert instant(post["updated_at"]) >= instant(post["created_at"])
     assert post_fields(await get_json(client, post_url(post["id"]))) == post
-    assert await stored_posts(container, ada.id) == 2  # with the welcome post
+    assert await stored_rows(container, "posts", author_id=ada.id) == 2  # with the welcome post
 
 
 async def test_create_post_answers_201_without_the_trailing_slash_and_keeps_an_explicit_published_flag(
@@ -151,7 +83,7 @@ async def test_create_post_answers_401_and_writes_nothing_without_a_valid_token(
 ) -> None:
     ada = await sign_up(client, "ada")
     body = {"title": "Nope", "content": "Nope"}
-    before = await stored_posts(container)
+    before = await stored_rows(container, "posts")
 
     assert_unauthenticated(await client.post(POSTS, json=body))
     assert_unauthenticated(await client.post("/api/v1/posts", json=body))
@@ -160,7 +92,7 @@ async def test_create_post_answers_401_and_writes_nothing_without_a_valid_token(
     assert (await client.post("/api/v1/auth/logout", headers=ada.headers)).status_code == 204
     assert_unauthenticated(await client.post(POSTS, json=body, headers=ada.headers))
 
-    assert await stored_posts(container) == before
+    assert await stored_rows(container, "posts") == before
 
 
 async def test_create_post_answers_422_and_writes_nothing_when_the_body_is_invalid(
@@ -168,7 +100,7 @@ async def test_create_post_answers_422_and_writes_nothing_when_the_body_is_inval
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    before = await stored_posts(container)
+    before = await stored_rows(container, "posts")
     valid = {"title": "A title", "content": "Some content"}
     bodies: dict[str, Any] = {
         "empty title": {**valid, "title": ""},
@@ -195,7 +127,7 @@ async def test_create_post_answers_422_and_writes_nothing_when_the_body_is_inval
     cases.expect_status("malformed JSON", malformed, 422)
 
     cases.assert_all_passed()
-    assert await stored_posts(container) == before
+    assert await stored_rows(container, "posts") == before
 
 
 async def test_create_post_accepts_a_title_of_255_characters_and_content_of_100000_characters(
@@ -503,7 +435,7 @@ async def test_a_superuser_may_update_and_then_delete_another_users_post(
 
     assert deleted.status_code == 204, deleted.text
     assert (await client.get(post_url(post["id"]))).status_code == 404
-    assert await stored_posts(container, ada.id) == 1
+    assert await stored_rows(container, "posts", author_id=ada.id) == 1
 
 
 # --- DELETE /api/v1/posts/{id} ---------------------------------------------------------
@@ -531,7 +463,7 @@ async def test_delete_post_by_its_author_answers_204_and_removes_the_post_with_i
     assert post["id"] not in await listed_ids(client, limit=100)
     assert await get_json(client, post_url(kept["id"], "/comments")) == [other_comment]
     assert await stored_rows(container, "comments") == 1
-    assert await stored_posts(container, ada.id) == 2
+    assert await stored_rows(container, "posts", author_id=ada.id) == 2
     again = await client.delete(post_url(post["id"]), headers=ada.headers)
     assert (again.status_code, again.json()) == (404, POST_NOT_FOUND)
 
@@ -550,7 +482,7 @@ async def test_delete_post_answers_403_and_keeps_the_post_and_its_comments_when_
     found = await get_json(client, post_url(post["id"]))
     assert post_fields(found) == post
     assert found["comments"] == [comment]
-    assert await stored_posts(container, ada.id) == 2
+    assert await stored_rows(container, "posts", author_id=ada.id) == 2
 
 
 async def test_delete_post_answers_404_for_a_missing_post_and_401_without_a_valid_token(
@@ -571,4 +503,4 @@ async def test_delete_post_answers_404_for_a_missing_post_and_401_without_a_vali
     assert_unauthenticated(await client.delete(post_url(post["id"])))
     assert_unauthenticated(await client.delete(post_url(post["id"]), headers=bearer("forged")))
     assert post_fields(await get_json(client, post_url(post["id"]))) == post
-    assert await stored_posts(container, ada.id) == 2
+    assert await stored_rows(container, "posts", author_id=ada.id) == 2

@@ -7,27 +7,25 @@ from typing import Any
 import httpx
 
 from tests.e2e.helpers import (
-    PASSWORD,
-    POST_FIELDS,
-    USER_FIELDS,
-    USER_NOT_FOUND,
-    Cases,
-    describe,
-    fetch_user,
-    sign_up,
-    user_url,
-)
-from tests.e2e.test_posts import (
     COMMENT_FIELDS,
     MISSING_IDS,
     NOT_INTEGERS,
+    PASSWORD,
+    POST_FIELDS,
     SUMMARY_FIELDS,
+    USER_FIELDS,
+    USER_NOT_FOUND,
+    Cases,
     add_comment,
     create_post,
+    describe,
+    fetch_user,
     get_json,
     post_fields,
     post_url,
+    sign_up,
     summary,
+    user_url,
 )
 
 PROFILE_FIELDS = USER_FIELDS | {"posts", "followers", "following"}

@@ -19,7 +19,7 @@ from tests.e2e.helpers import (
     Cases,
     describe,
     register,
-    stored_posts,
+    stored_rows,
     user_count,
     user_url,
 )
@@ -132,7 +132,7 @@ async def test_register_answers_400_when_the_username_is_taken(client: httpx.Asy
     assert response.status_code == 400
     assert response.json() == ALREADY_REGISTERED
     assert await user_count(client) == 1
-    assert await stored_posts(container) == 1
+    assert await stored_rows(container, "posts") == 1
 
 
 async def test_register_answers_one_201_and_400s_when_registrations_of_one_username_race(
@@ -146,7 +146,7 @@ async def test_register_answers_one_201_and_400s_when_registrations_of_one_usern
     assert statuses == [201, 400, 400, 400, 400], [response.text for response in responses]
     assert all(response.json() == ALREADY_REGISTERED for response in responses if response.status_code == 400)
     assert await user_count(client) == 1
-    assert await stored_posts(container) == 1
+    assert await stored_rows(container, "posts") == 1
 
 
 async def test_register_answers_one_201_and_400s_when_registrations_of_one_email_race_in_different_cases(
