@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from adapters.sqlalchemy.database import SqlAlchemyDatabase
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("INKWELL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -80,3 +85,21 @@ async def drop_postgres_database(url: str) -> None:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@contextmanager
+def recorded_statements(database: SqlAlchemyDatabase, *kinds: str) -> Iterator[list[str]]:
+    """The statements ``database`` sends inside the block, upper-cased with white space
+    collapsed; only those starting with one of ``kinds`` (e.g. ``"SELECT"``) when given."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        normalized = " ".join(statement.split()).upper()
+        if not kinds or normalized.startswith(kinds):
+            statements.append(normalized)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from adapters.security.argon2 import Argon2PasswordHasher
-from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReplicaRouter
 from entrypoints.container import replica_router
 from entrypoints.settings import Settings
 from tests import pg_cluster
 from tests.conftest import run_in_thread, skip_unless_ci
-from tests.databases import migrate
+from tests.databases import migrate, recorded_statements
 from tests.e2e.conftest import serving, wired
 from tests.e2e.helpers import bearer, make_superuser
 
@@ -43,14 +41,6 @@ def primary_and_replica() -> Iterator[Pair]:
         if replica is not None:
             replica.destroy()
         primary.destroy()
-
-
-def count_statements(database: SqlAlchemyDatabase, into: Counter[str], role: str) -> None:
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
-            into[role] += 1
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def replicated(client: Any, path: str, seconds: float = 5.0) -> Any:
@@ -77,28 +67,29 @@ async def test_reads_use_the_replica_writes_and_own_reads_the_primary(
         async with router.primary.read_one() as connection:
             assert (await connection.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is False
 
-        statements: Counter[str] = Counter()
-        count_statements(router.primary, statements, "primary")
-        count_statements(router.replica, statements, "replica")
-
-        root = await make_superuser(client, container)
-        patched = await client.patch(
-            f"/api/v1/users/{root.id}", json={"full_name": "Root Admin"}, headers=bearer(root.token)
-        )
-        assert patched.json()["full_name"] == "Root Admin"  # the caller's own write, read back from the primary
-        writes_on_primary = statements["primary"]
-        assert statements["replica"] == 0
-
-        await replicated(client, f"/api/v1/users/{root.id}/profile")
-        for path in (
-            f"/api/v1/users/{root.id}",
-            "/api/v1/users/",
-            "/api/v1/posts/",
-            f"/api/v1/users/{root.id}/with-posts",
+        queries = ("SELECT", "INSERT", "UPDATE", "DELETE")
+        with (
+            recorded_statements(router.primary, *queries) as on_primary,
+            recorded_statements(router.replica, *queries) as on_replica,
         ):
-            assert (await client.get(path)).status_code == 200
-        assert statements["replica"] >= 5
-        assert statements["primary"] == writes_on_primary
+            root = await make_superuser(client, container)
+            patched = await client.patch(
+                f"/api/v1/users/{root.id}", json={"full_name": "Root Admin"}, headers=bearer(root.token)
+            )
+            assert patched.json()["full_name"] == "Root Admin"  # the caller's own write, read back from the primary
+            writes_on_primary = len(on_primary)
+            assert len(on_replica) == 0
+
+            await replicated(client, f"/api/v1/users/{root.id}/profile")
+            for path in (
+                f"/api/v1/users/{root.id}",
+                "/api/v1/users/",
+                "/api/v1/posts/",
+                f"/api/v1/users/{root.id}/with-posts",
+            ):
+                assert (await client.get(path)).status_code == 200
+            assert len(on_replica) >= 5
+            assert len(on_primary) == writes_on_primary
         assert (await client.get("/health")).json()["replica"] == "connected"
         pools = (await client.get("/api/v1/admin/pool", headers=bearer(root.token))).json()
         assert pools["replica"] is not None

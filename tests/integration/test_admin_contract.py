@@ -6,14 +6,13 @@ Fault injection uses subclasses of the real adapters; nothing is mocked.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from adapters.memory.readers import InMemoryUserReader
 from adapters.memory.store import InMemoryStore
@@ -43,6 +42,7 @@ from domain.comments import Comment
 from domain.posts import Post
 from domain.tokens import AccessToken
 from tests.conftest import Backend, people
+from tests.databases import recorded_statements
 from tests.fakes import ManualClock
 
 PAGE = Page(skip=0, limit=1000)
@@ -480,20 +480,6 @@ async def test_import_by_a_non_superuser_is_denied_and_writes_nothing(
 # --- statements --------------------------------------------------------------------------
 
 
-@contextmanager
-def statements_of(database: SqlAlchemyDatabase) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(" ".join(statement.split()).upper())
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
-
-
 async def test_import_of_200_users_inserts_the_welcome_posts_in_multi_row_statements(
     sql_url: str, clock: ManualClock, hasher: Argon2PasswordHasher
 ) -> None:
@@ -501,7 +487,7 @@ async def test_import_of_200_users_inserts_the_welcome_posts_in_multi_row_statem
     try:
         use_case = ImportUsers(lambda: SqlAlchemyUnitOfWork(database), SqlAlchemyUserReader(database), hasher, clock)
         entries = [entry(f"user{i:03}") for i in range(200)]
-        with statements_of(database) as statements:
+        with recorded_statements(database) as statements:
             result = await use_case.execute(ImportUsersCommand(actor=ROOT, entries=entries))
         assert (result.created, result.errors) == (200, [])
         post_inserts = [s for s in statements if s.startswith("INSERT INTO POSTS")]

@@ -3,12 +3,7 @@ one per level of nesting, joins for to-one relations. Counted at the engine."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import event
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
@@ -18,6 +13,7 @@ from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
 from domain.users import User
+from tests.databases import recorded_statements
 from tests.fakes import ManualClock
 
 # Statements per read, SELECTs only (SQLite's BEGIN is not counted).
@@ -32,21 +28,6 @@ EXPECTED = {
     "post_comments": 2,
 }
 PAGE = Page(skip=0, limit=1000)
-
-
-@contextmanager
-def counted(database: SqlAlchemyDatabase) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            statements.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def build_world(
@@ -99,7 +80,7 @@ async def count_reads(database: SqlAlchemyDatabase, user_id: int) -> dict[str, i
     }
     counts = {}
     for name, read in reads.items():
-        with counted(database) as statements:
+        with recorded_statements(database, "SELECT", "WITH") as statements:
             assert await read is not None
         counts[name] = len(statements)
     return counts
@@ -130,7 +111,7 @@ async def test_posts_list_of_a_hundred_takes_as_many_statements_as_of_one(sql_ur
         reader = SqlAlchemyPostReader(database)
         counts = []
         for limit in (1, 100):
-            with counted(database) as statements:
+            with recorded_statements(database, "SELECT", "WITH") as statements:
                 found = await reader.list_page(Page(skip=0, limit=limit), PostFilter())
             assert len(found) == limit
             assert all(p.author.username == "star" for p in found)
