@@ -7,14 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import yaml
 from sqlalchemy import text
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
-from entrypoints.container import Container
-from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import run_in_thread
 
@@ -72,18 +69,6 @@ def test_serve_exits_non_zero_when_the_database_stays_unreachable() -> None:
     result = cli("serve", env=env, timeout=60)
     assert result.returncode != 0
     assert "database unreachable after 2 attempts" in result.stderr
-
-
-async def test_readiness_is_503_until_start_up_has_run() -> None:
-    container = Container()
-    container.settings.override(Settings(persistence="memory"))
-    app = create_app(container)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        assert (await client.get("/health/ready")).status_code == 503
-        assert (await client.get("/health/live")).json() == {"status": "alive"}
-        async with app.router.lifespan_context(app):
-            assert (await client.get("/health/ready")).status_code == 200
-        assert (await client.get("/health/ready")).status_code == 503
 
 
 def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
