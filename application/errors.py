@@ -56,3 +56,39 @@ class PermissionDenied(ApplicationError):
 
 class UnitOfWorkMisuse(RuntimeError):
     """A programming error: a unit of work entered twice, or used outside its ``async with``."""
+
+
+class ConcurrentChange(ApplicationError):
+    """The store aborted the transaction to keep concurrent ones serialisable (a
+    serialization failure or a deadlock). Nothing was saved; the work may run again."""
+
+    default_message = "The change collided with a concurrent one; retry"
+
+
+class StorageUnavailable(ApplicationError):
+    """The store cannot serve right now: unreachable, restarting, out of connections.
+    Raised by the adapters, named by what the driver reports, never by message text."""
+
+    default_message = "Database unavailable, retry shortly"
+
+
+class ConnectionLost(StorageUnavailable):
+    """The transaction's connection failed before COMMIT was sent (or could not be opened):
+    the server rolled everything back, so the same work may safely run again."""
+
+
+class CommitOutcomeUnknown(StorageUnavailable):
+    """The connection failed while COMMIT was under way: the change may or may not have
+    been saved, so the work must not run again on its own."""
+
+
+class PoolExhausted(StorageUnavailable):
+    """No connection became free within the pool timeout."""
+
+    default_message = "No database connection free, retry shortly"
+
+
+class StorageTimeout(StorageUnavailable):
+    """A statement ran past the configured statement timeout and was cancelled."""
+
+    default_message = "Database statement timed out"
