@@ -198,3 +198,18 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str
     expires_in: int
+
+
+class ErrorResponse(BaseModel):
+    """Every error but a validation error (422): what went wrong, in words."""
+
+    detail: str
+
+
+class HealthResponse(BaseModel):
+    """``/health`` and ``/health/ready``, healthy (200) or not (503)."""
+
+    status: str
+    database: str
+    replica: str | None = None
+    """Present only when a replica is configured: ``connected`` or ``degraded: <reason>``."""

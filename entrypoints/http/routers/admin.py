@@ -10,9 +10,11 @@ from application.use_cases.import_users import ImportResult, ImportUsersCommand,
 from application.use_cases.register_user import RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPostsCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.openapi import errors
 from entrypoints.http.schemas import RequestBody, UserCreate
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
+# Superusers only; every operation is a write that takes a body.
+router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 409, 413, 503))
 
 
 class TransferPostsBody(RequestBody):
@@ -29,7 +31,7 @@ class ImportBody(RequestBody):
     users: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
 
 
-@router.post("/users/{user_id}/transfer-posts")
+@router.post("/users/{user_id}/transfer-posts", responses=errors(404))
 async def transfer_posts(
     user_id: int, body: TransferPostsBody, actor: CurrentActor, container: ContainerDep
 ) -> dict[str, int]:

@@ -7,17 +7,19 @@ from fastapi import APIRouter, Form, Response
 from application.dto import IssuedToken
 from application.use_cases.authenticate import AuthenticateCommand
 from entrypoints.http.dependencies import BearerToken, ContainerDep, CurrentUser
+from entrypoints.http.openapi import errors
 from entrypoints.http.schemas import LoginForm, TokenResponse
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+# Every operation here reads or writes the store.
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=errors(503))
 
 
-@router.post("/token", response_model=TokenResponse)
+@router.post("/token", response_model=TokenResponse, responses=errors(400, 401, 409, 413))
 async def issue_token(form: Annotated[LoginForm, Form()], container: ContainerDep) -> IssuedToken:
     return await container.authenticate().execute(AuthenticateCommand(login=form.username, password=form.password))
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=errors(401, 409))
 async def log_out(_user: CurrentUser, token: BearerToken, container: ContainerDep) -> Response:
     await container.log_out().execute(token)
     return Response(status_code=204)

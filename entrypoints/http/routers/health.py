@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from application.ports.database import Database
 from entrypoints.container import replica_router
 from entrypoints.http.dependencies import ContainerDep
+from entrypoints.http.openapi import HEALTH_RESPONSES
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger("inkwell.health")
@@ -38,7 +39,7 @@ async def _answer(container: ContainerDep) -> JSONResponse:
     return JSONResponse(body, status_code=200 if ok else 503)
 
 
-@router.get("/health")
+@router.get("/health", responses=HEALTH_RESPONSES)
 async def health(container: ContainerDep) -> JSONResponse:
     """200 when ``SELECT 1`` on the primary answers within 2 s, else 503. With a replica
     configured, ``replica`` says whether it answers too."""
@@ -51,7 +52,7 @@ async def live() -> dict[str, str]:
     return {"status": "alive"}
 
 
-@router.get("/health/ready")
+@router.get("/health/ready", responses=HEALTH_RESPONSES)
 async def ready(request: Request, container: ContainerDep) -> JSONResponse:
     """Like /health, and 503 while the service is starting or draining."""
     if not getattr(request.app.state, "ready", False):

@@ -9,6 +9,7 @@ from application.dto import PoolStatus
 from application.errors import PermissionDenied
 from entrypoints.container import pool_statuses
 from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.openapi import errors
 
 router = APIRouter(tags=["operations"])
 POOL_FIELDS = ("size", "checked_in", "checked_out", "overflow")
@@ -20,7 +21,7 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/api/v1/admin/pool", tags=["admin"])
+@router.get("/api/v1/admin/pool", tags=["admin"], responses=errors(401, 403, 503))
 async def pool(actor: CurrentActor, container: ContainerDep) -> dict[str, dict[str, int] | None]:
     """Each engine's pool (superusers only); ``replica`` is null when none is configured."""
     if not actor.is_superuser:

@@ -12,6 +12,7 @@ from application.use_cases.delete_post import DeletePostCommand
 from application.use_cases.list_posts import ListPostsQuery
 from application.use_cases.update_post import UpdatePostCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.openapi import errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.schemas import (
     CommentCreate,
@@ -23,16 +24,17 @@ from entrypoints.http.schemas import (
     PostWithAuthorResponse,
 )
 
-router = APIRouter(prefix="/api/v1/posts", tags=["posts"])
+# Every operation here reads or writes the store.
+router = APIRouter(prefix="/api/v1/posts", tags=["posts"], responses=errors(503))
 
 
-@router.post("", status_code=201, response_model=PostResponse)
+@router.post("", status_code=201, response_model=PostResponse, responses=errors(400, 401, 409, 413))
 async def create_post(body: PostCreate, actor: CurrentActor, container: ContainerDep) -> PostDTO:
     command = CreatePostCommand(actor=actor, title=body.title, content=body.content, published=body.published)
     return await container.create_post().execute(command)
 
 
-@router.get("", response_model=list[PostWithAuthorResponse])
+@router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400))
 async def list_posts(
     container: ContainerDep,
     skip: Skip = 0,
@@ -46,29 +48,31 @@ async def list_posts(
     return [{**asdict(found.post), "author": found.author} for found in await container.list_posts().execute(query)]
 
 
-@router.get("/{post_id}", response_model=PostDetailResponse)
+@router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404))
 async def get_post(post_id: int, container: ContainerDep) -> dict[str, object]:
     found = await container.get_post().execute(post_id)
     return {**asdict(found.post), "author": found.author, "comments": found.comments}
 
 
-@router.patch("/{post_id}", response_model=PostResponse)
+@router.patch("/{post_id}", response_model=PostResponse, responses=errors(400, 401, 403, 404, 409, 413))
 async def update_post(post_id: int, body: PostUpdate, actor: CurrentActor, container: ContainerDep) -> PostDTO:
     return await container.update_post().execute(UpdatePostCommand(actor=actor, post_id=post_id, **body.given()))
 
 
-@router.delete("/{post_id}", status_code=204)
+@router.delete("/{post_id}", status_code=204, responses=errors(401, 403, 404, 409))
 async def delete_post(post_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
     await container.delete_post().execute(DeletePostCommand(actor=actor, post_id=post_id))
     return Response(status_code=204)
 
 
-@router.post("/{post_id}/comments", status_code=201, response_model=CommentResponse)
+@router.post(
+    "/{post_id}/comments", status_code=201, response_model=CommentResponse, responses=errors(400, 401, 404, 409, 413)
+)
 async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, container: ContainerDep) -> CommentDTO:
     return await container.add_comment().execute(AddCommentCommand(actor=actor, post_id=post_id, content=body.content))
 
 
-@router.get("/{post_id}/comments", response_model=list[CommentResponse])
+@router.get("/{post_id}/comments", response_model=list[CommentResponse], responses=errors(400, 404))
 async def list_comments(
     post_id: int,
     container: ContainerDep,

@@ -15,6 +15,7 @@ from application.use_cases.search_users import SearchUsersQuery
 from application.use_cases.unfollow_user import UnfollowUserCommand
 from application.use_cases.update_user import UpdateUserCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor, CurrentUser
+from entrypoints.http.openapi import errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.schemas import (
     ProfileResponse,
@@ -26,10 +27,11 @@ from entrypoints.http.schemas import (
     UserWithPostsResponse,
 )
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+# Every operation here reads or writes the store.
+router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=errors(503))
 
 
-@router.post("", status_code=201, response_model=UserResponse)
+@router.post("", status_code=201, response_model=UserResponse, responses=errors(400, 409, 413))
 async def register_user(body: UserCreate, container: ContainerDep) -> UserDTO:
     command = RegisterUserCommand(
         email=body.email, username=body.username, password=body.password, full_name=body.full_name
@@ -37,7 +39,7 @@ async def register_user(body: UserCreate, container: ContainerDep) -> UserDTO:
     return await container.register_user().execute(command)
 
 
-@router.get("", response_model=list[UserResponse])
+@router.get("", response_model=list[UserResponse], responses=errors(400))
 async def list_users(
     container: ContainerDep,
     skip: Skip = 0,
@@ -48,7 +50,7 @@ async def list_users(
     return await container.list_users().execute(query)
 
 
-@router.get("/search", response_model=list[UserResponse])
+@router.get("/search", response_model=list[UserResponse], responses=errors(400))
 async def search_users(
     container: ContainerDep,
     q: Annotated[SearchText, Query(min_length=2, max_length=100)],
@@ -58,42 +60,42 @@ async def search_users(
     return await container.search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
 
 
-@router.get("/me", response_model=UserResponse)
+@router.get("/me", response_model=UserResponse, responses=errors(401))
 async def read_me(user: CurrentUser) -> UserDTO:
     return user
 
 
-@router.get("/{user_id}", response_model=UserResponse)
+@router.get("/{user_id}", response_model=UserResponse, responses=errors(404))
 async def get_user(user_id: int, container: ContainerDep) -> UserDTO:
     return await container.get_user().execute(user_id)
 
 
-@router.get("/{user_id}/with-posts", response_model=UserWithPostsResponse)
+@router.get("/{user_id}/with-posts", response_model=UserWithPostsResponse, responses=errors(404))
 async def get_user_with_posts(user_id: int, container: ContainerDep) -> dict[str, object]:
     found = await container.get_user_with_posts().execute(user_id)
     return {**asdict(found.user), "posts": found.posts}
 
 
-@router.get("/{user_id}/profile", response_model=ProfileResponse)
+@router.get("/{user_id}/profile", response_model=ProfileResponse, responses=errors(404))
 async def get_profile(user_id: int, container: ContainerDep) -> dict[str, object]:
     found = await container.get_profile().execute(user_id)
     posts = [{**asdict(entry.post), "comments": entry.comments} for entry in found.posts]
     return {**asdict(found.user), "posts": posts, "followers": found.followers, "following": found.following}
 
 
-@router.post("/{user_id}/follow", status_code=204)
+@router.post("/{user_id}/follow", status_code=204, responses=errors(400, 401, 404, 409))
 async def follow(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
     await container.follow_user().execute(FollowUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
 
 
-@router.delete("/{user_id}/follow", status_code=204)
+@router.delete("/{user_id}/follow", status_code=204, responses=errors(401, 404, 409))
 async def unfollow(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
     await container.unfollow_user().execute(UnfollowUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
 
 
-@router.get("/{user_id}/followers", response_model=list[UserSummary])
+@router.get("/{user_id}/followers", response_model=list[UserSummary], responses=errors(400, 404))
 async def list_followers(
     user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[UserSummaryDTO]:
@@ -101,7 +103,7 @@ async def list_followers(
     return await container.list_follows().execute(query)
 
 
-@router.get("/{user_id}/following", response_model=list[UserSummary])
+@router.get("/{user_id}/following", response_model=list[UserSummary], responses=errors(400, 404))
 async def list_following(
     user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> list[UserSummaryDTO]:
@@ -109,12 +111,12 @@ async def list_following(
     return await container.list_follows().execute(query)
 
 
-@router.patch("/{user_id}", response_model=UserResponse)
+@router.patch("/{user_id}", response_model=UserResponse, responses=errors(400, 401, 403, 404, 409, 413))
 async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, container: ContainerDep) -> UserDTO:
     return await container.update_user().execute(UpdateUserCommand(actor=actor, user_id=user_id, **body.given()))
 
 
-@router.delete("/{user_id}", status_code=204)
+@router.delete("/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))
 async def delete_user(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
     await container.delete_user().execute(DeleteUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
