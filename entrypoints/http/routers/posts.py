@@ -17,6 +17,7 @@ from entrypoints.http.paging import Skip
 from entrypoints.http.schemas import (
     CommentCreate,
     CommentResponse,
+    Omittable,
     PostCreate,
     PostDetailResponse,
     PostResponse,
@@ -39,8 +40,8 @@ async def list_posts(
     container: ContainerDep,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    author_id: int | None = None,
-    published: bool | None = None,
+    author_id: Omittable[int] = None,
+    published: Omittable[bool] = None,
 ) -> list[dict[str, object]]:
     query = ListPostsQuery(
         page=Page(skip=skip, limit=limit), post_filter=PostFilter(author_id=author_id, published=published)
