@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
+import email_validator
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -97,7 +99,19 @@ def _text(*, min_length: int, max_length: int) -> Documented:
 
 # Lengths are checked by pydantic first, so a too-long value gets pydantic's own 422 type;
 # the domain's rules (the same limits, plus storable text) run after.
-Email = Annotated[EmailStr, StringConstraints(max_length=EMAIL_MAX_LENGTH)]
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{letter.upper()}{letter.lower()}]" if letter.isalpha() else re.escape(letter) for letter in word)
+
+
+# email-validator (EmailStr) allows 254 characters (RFC 5321's path limit), one fewer than the
+# column, and refuses addresses at special-use domains (.test, .local, .invalid, ...).
+EMAIL_SCHEMA: dict[str, object] = {
+    "maxLength": 254,
+    "not": {"pattern": f"[.@]({'|'.join(map(_any_case, email_validator.SPECIAL_USE_DOMAIN_NAMES))})$"},
+}
+Email = Annotated[EmailStr, StringConstraints(max_length=EMAIL_MAX_LENGTH), Documented(**EMAIL_SCHEMA)]
 Username = Annotated[
     str,
     StringConstraints(min_length=USERNAME_MIN_LENGTH, max_length=USERNAME_MAX_LENGTH),
@@ -120,7 +134,8 @@ SearchText = Annotated[str, _storable("q", min_length=2, max_length=100), _text(
 
 
 class RequestBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: a JSON body's types are what the schema says (0 is no boolean, "7" no id).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     def given(self) -> dict[str, Any]:
         """The fields the client sent, for partial updates."""
