@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_DIR ?= ../shared/bench
 BENCH_PORT ?= 8101
 
-.PHONY: install run serve migrate superuser lint format test bench clean
+.PHONY: install run serve migrate superuser lint format test fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -45,6 +45,14 @@ format: install
 ## test: unit, integration (memory, SQLite, PostgreSQL) and e2e suites
 test: install
 	$(BIN)/pytest
+
+## fuzz: schemathesis over every operation, every check (--checks all), against a real
+## service (inkwell serve) on a throw-away PostgreSQL database (created, migrated and dropped,
+## also on failure), logged in as a user and as a superuser; a couple of minutes. Bounded by
+## tests/fuzz/schemathesis.toml; more with FUZZ_ARGS, e.g. FUZZ_ARGS="--max-examples 200 --seed 1".
+## One worker: CPython 3.11's ast is not thread-safe and hypothesis parses lambdas with it.
+fuzz: install
+	$(BIN)/python -m tests.fuzz.run --checks all $(FUZZ_ARGS)
 
 ## bench: Inkwell beside the reference servers, with the shared harness
 bench: install
