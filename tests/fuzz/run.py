@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -140,7 +141,8 @@ def _create_superuser(account: FuzzAccount, database_url: str) -> int:
     settings = Settings.model_validate(
         {"database_url": database_url, **{name.lower(): value for name, value in CHEAP_ARGON2.items()}}
     )
-    said = asyncio.run(create_superuser(settings, account.email, account.name, PASSWORD))
+    with ThreadPoolExecutor(max_workers=1) as thread:  # its own event loop, wherever this is called from
+        said = thread.submit(asyncio.run, create_superuser(settings, account.email, account.name, PASSWORD)).result()
     return int(said.rsplit("(id ", 1)[1].rstrip(")"))
 
 
