@@ -84,6 +84,7 @@ def fuzz_config(*, seed: int | None = None, generation: dict[str, Any] | None = 
     data["generation"] = {**data.get("generation", {}), **(generation or {})}
     if seed is not None:
         data["seed"] = seed
+        data["cache"] = {"enabled": False}  # nothing carried over from an earlier run
     return SchemathesisConfig.from_dict(data)
 
 
