@@ -4,9 +4,10 @@ Creates a throw-away PostgreSQL database (``INKWELL_TEST_POSTGRES_URL``, default
 127.0.0.1:5432), runs the service's migrations, serves it with ``inkwell serve`` (uvicorn)
 on a free port, creates the fuzz accounts (``accounts.py``), runs ``schemathesis run``
 with ``schemathesis.toml`` beside this file, then stops the server and drops the
-database, also when anything fails or is interrupted. Exits with schemathesis' status.
+database, also when anything fails or is interrupted (Ctrl-C, SIGTERM). Exits with
+schemathesis' status. The server's log is left in var/fuzz-server.log.
 
-Arguments after ``--`` go to ``schemathesis run`` (``make fuzz FUZZ_ARGS="--seed 1"``).
+Arguments go to ``schemathesis run`` (``make fuzz FUZZ_ARGS="--seed 1"``).
 """
 
 from __future__ import annotations
@@ -110,15 +111,15 @@ def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"the server was not ready within {START_TIMEOUT_SECONDS:.0f} s")
 
 
-def stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
+def stop(process: subprocess.Popen[bytes], name: str = "server") -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
         try:
-            server.wait(STOP_TIMEOUT_SECONDS)
+            process.wait(STOP_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-    print(f"fuzz: server stopped ({server.returncode})", flush=True)
+            process.kill()
+            process.wait()
+        print(f"fuzz: {name} stopped ({process.returncode})", flush=True)
 
 
 def create_accounts(base_url: str, database_url: str) -> list[int]:
@@ -162,11 +163,17 @@ def run_schemathesis(base_url: str, wfc: Path, protected: Sequence[int], extra: 
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
     }
     print("fuzz: " + " ".join(command[1:]), flush=True)
-    return subprocess.run(command, cwd=PROJECT_ROOT, env=environment, check=False).returncode
+    fuzzer = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment)
+    try:
+        return fuzzer.wait()
+    finally:
+        stop(fuzzer, "schemathesis")
 
 
 def main(argv: Sequence[str]) -> int:
     started = time.monotonic()
+    # SIGTERM unwinds like Ctrl-C, so the server is stopped and the database dropped.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(128 + signal.SIGTERM))
     SERVER_LOG.parent.mkdir(exist_ok=True)
     log = SERVER_LOG
     with tempfile.TemporaryDirectory(prefix="inkwell-fuzz-") as scratch:
