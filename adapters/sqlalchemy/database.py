@@ -14,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import QueuePool
 
+from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.mappers import start_mappers
 from application.dto import PoolStatus
@@ -89,15 +90,19 @@ class SqlAlchemyDatabase(Database):
 
     @asynccontextmanager
     async def read_one(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for a read of one statement."""
-        async with self.gate.slot(), self._single_read_engine.connect() as connection:
-            yield connection
+        """A connection for a read of one statement. The store's failures in the block
+        surface as application errors (``ConnectionLost``, ``StorageTimeout`` ...)."""
+        with storage_errors():
+            async with self.gate.slot(), self._single_read_engine.connect() as connection:
+                yield connection
 
     @asynccontextmanager
     async def read_consistent(self) -> AsyncIterator[AsyncConnection]:
-        """A connection whose statements all see the same committed state."""
-        async with self.gate.slot(), self._consistent_read_engine.connect() as connection:
-            yield connection
+        """A connection whose statements all see the same committed state; failures as
+        for ``read_one``."""
+        with storage_errors():
+            async with self.gate.slot(), self._consistent_read_engine.connect() as connection:
+                yield connection
 
     async def ping(self) -> None:
         async with self.read_one() as connection:

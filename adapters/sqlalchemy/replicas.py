@@ -8,16 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
+from application.errors import StorageUnavailable
 
 logger = logging.getLogger("inkwell.replicas")
-# What failing to get a replica connection looks like: refused, unreachable, starting up,
-# or its pool full. A failure after the connection was handed out is not retried.
-UNREACHABLE = (OSError, DBAPIError, PoolTimeout)
 
 
 class ReadConnections(Protocol):
@@ -65,7 +61,7 @@ class ReplicaRouter:
             on_replica = open_on(self.replica)
             try:
                 connection = await on_replica.__aenter__()
-            except UNREACHABLE as error:
+            except StorageUnavailable as error:  # refused, unreachable, starting up, or its pool full
                 self._mark_degraded(error)
             else:
                 async with _closing(on_replica):

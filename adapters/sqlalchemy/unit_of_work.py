@@ -6,7 +6,7 @@ from typing import cast
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
-from adapters.sqlalchemy.errors import constraint_errors
+from adapters.sqlalchemy.errors import storage_error, storage_errors
 from adapters.sqlalchemy.repositories import (
     SqlAlchemyCommentRepository,
     SqlAlchemyFollowRepository,
@@ -14,6 +14,7 @@ from adapters.sqlalchemy.repositories import (
     SqlAlchemyTokenRepository,
     SqlAlchemyUserRepository,
 )
+from application.errors import ApplicationError
 from application.ports.unit_of_work import UnitOfWork
 
 
@@ -41,17 +42,25 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.tokens = SqlAlchemyTokenRepository(self._session)
 
     async def _commit(self) -> None:
-        with constraint_errors():
+        # Pending changes go out before COMMIT, so a connection lost while sending them is
+        # a plain loss (nothing saved); only one lost during COMMIT leaves the outcome unknown.
+        with storage_errors():
+            await self._session.flush()
+        with storage_errors(committing=True):
             await self._session.commit()
 
     async def _rollback(self) -> None:
-        await self._session.rollback()
+        with storage_errors():
+            await self._session.rollback()
 
     async def _close(self) -> None:
         try:
             await self._session.close()
         finally:
             await self._slot.aclose()
+
+    def _storage_error(self, error: Exception) -> ApplicationError | None:
+        return storage_error(error)
 
     async def _begin_savepoint(self) -> object:
         return await self._session.begin_nested()
