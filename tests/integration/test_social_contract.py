@@ -79,9 +79,8 @@ async def test_deleting_a_post_removes_its_comments(backend: Backend, clock: Man
     post_id = await write_post(backend, clock, ann, "doomed")
     await comment(backend, clock, post_id, ann, "bye")
     async with backend.uow() as uow:
-        post = await uow.posts.get(post_id)
-        assert post is not None
-        await uow.posts.delete(post)
+        assert await uow.posts.delete(post_id)
+        assert not await uow.posts.delete(post_id), "a second delete removes nothing"
         await uow.commit()
     assert await backend.posts.get_detail(post_id) is None
     assert await backend.posts.comments(post_id, PAGE) is None

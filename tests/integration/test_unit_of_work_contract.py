@@ -151,9 +151,8 @@ async def test_cascade_deletes_posts_with_their_author(backend: Backend, clock: 
         await uow.posts.add(Post.write(author_id=user.id, title="t", content="c", published=False, now=clock.now()))
         await uow.commit()
     async with backend.uow() as uow:
-        loaded = await uow.users.get(user.id)
-        assert loaded is not None
-        await uow.users.delete(loaded)
+        assert await uow.users.delete(user.id)
+        assert not await uow.users.delete(user.id), "a second delete removes nothing"
         await uow.commit()
     assert await backend.users.get_with_posts(user.id) is None
 
