@@ -1,9 +1,11 @@
-"""Running a unit of work once more when the store lost it before it was committed."""
+"""Running a unit of work, or a read, once more when the store lost it before it was done."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from application.errors import ConcurrentChange, ConnectionLost
 from application.ports.unit_of_work import UnitOfWork
@@ -32,3 +34,28 @@ async def in_transaction(uow_factory: Callable[[], UnitOfWork], work: Callable[[
             if attempt >= ATTEMPTS:
                 raise
             attempt += 1
+
+
+R = TypeVar("R", bound=type)
+P = ParamSpec("P")
+
+
+def reads_run_again_when_lost(reader_class: R) -> R:
+    """For a reader class: each public coroutine method runs once more when it raises
+    ``ConnectionLost``. A read changes nothing, so running it again is always safe; the
+    second run gets a fresh connection."""
+    for name, member in list(vars(reader_class).items()):
+        if not name.startswith("_") and inspect.iscoroutinefunction(member):
+            setattr(reader_class, name, _once_more_when_lost(member))
+    return reader_class
+
+
+def _once_more_when_lost(read: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    @functools.wraps(read)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await read(*args, **kwargs)
+        except ConnectionLost:
+            return await read(*args, **kwargs)
+
+    return run

@@ -27,6 +27,7 @@ from application.dto import (
     UserWithPostsDTO,
 )
 from application.ports.readers import CredentialsReader, PostReader, UserReader
+from application.transactions import reads_run_again_when_lost
 from domain.text import fold_case
 from domain.users import is_email_login
 
@@ -143,6 +144,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+@reads_run_again_when_lost
 class SqlAlchemyUserReader(UserReader):
     def __init__(self, database: ReadConnections) -> None:
         self._db = database
@@ -226,6 +228,7 @@ class SqlAlchemyUserReader(UserReader):
         return {email for email, _ in rows} & set(lowered), {name for _, name in rows} & set(usernames)
 
 
+@reads_run_again_when_lost
 class SqlAlchemyPostReader(PostReader):
     def __init__(self, database: ReadConnections) -> None:
         self._db = database
@@ -267,6 +270,7 @@ class SqlAlchemyPostReader(PostReader):
         return [CommentDTO(**c._mapping) for c in rows]
 
 
+@reads_run_again_when_lost
 class SqlAlchemyCredentialsReader(CredentialsReader):
     """Always on the primary: a token just issued, or a password just changed, must count."""
 

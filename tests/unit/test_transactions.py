@@ -17,7 +17,7 @@ from application.errors import (
     StorageTimeout,
 )
 from application.ports.unit_of_work import UnitOfWork
-from application.transactions import in_transaction
+from application.transactions import in_transaction, reads_run_again_when_lost
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
 from domain.users import User
 from tests.fakes import ManualClock
@@ -121,3 +121,29 @@ async def test_a_registration_run_again_hashes_the_password_once(store: InMemory
     state = rows(store)
     assert list(state["users"]) == [user.id]
     assert [post["author_id"] for post in state["posts"].values()] == [user.id], "one welcome post, not two"
+
+
+@reads_run_again_when_lost
+class FlakyReader:
+    """Loses its connection on the first ``losses`` reads."""
+
+    def __init__(self, losses: int) -> None:
+        self.losses = losses
+        self.runs = 0
+
+    async def answer(self, value: int) -> int:
+        self.runs += 1
+        if self.runs <= self.losses:
+            raise ConnectionLost()
+        return value
+
+
+async def test_a_read_whose_connection_was_lost_runs_once_more() -> None:
+    once = FlakyReader(losses=1)
+    assert await once.answer(7) == 7
+    assert once.runs == 2
+
+    twice = FlakyReader(losses=2)
+    with pytest.raises(ConnectionLost):
+        await twice.answer(7)
+    assert twice.runs == 2
