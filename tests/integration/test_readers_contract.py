@@ -15,7 +15,7 @@ from application.use_cases.register_user import EmailOrUsernameRegistered, Regis
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
-from tests.conftest import Backend
+from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
 
 PAGE = Page(skip=0, limit=100)
@@ -93,7 +93,7 @@ async def test_with_posts_lists_posts_by_id(backend: Backend, clock: ManualClock
         for title in ("one", "two", "three"):
             await uow.posts.add(Post.write(author_id=ann.id, title=title, content="c", published=True, now=clock.now()))
         await uow.commit()
-    found = await backend.users.get_with_posts(ann.id)
+    found = await backend.users.get_with_posts(ann.id, viewer=None)
     assert found is not None
     assert [p.title for p in found.posts] == ["one", "two", "three"]
     assert found.posts[0].created_at == clock.now()
@@ -103,7 +103,7 @@ async def test_with_posts_lists_posts_by_id(backend: Backend, clock: ManualClock
 async def test_unknown_and_impossible_ids_are_not_found(backend: Backend) -> None:
     for user_id in (1, 0, -1, 2**31, 10**15):
         assert await backend.users.get(user_id) is None
-        assert await backend.users.get_with_posts(user_id) is None
+        assert await backend.users.get_with_posts(user_id, viewer=SUPERUSER_VIEWER) is None
 
 
 async def test_credentials_are_found_by_email_case_insensitively_or_by_username(

@@ -13,7 +13,7 @@ from application.errors import UserNotFound
 from application.use_cases.get_profile import GetProfile
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import comment_on, follow, reverse_storage_order, write_post
+from tests.unit.content_support import actor, comment_on, follow, reverse_storage_order, write_post
 from tests.unit.support import register
 
 
@@ -42,7 +42,7 @@ async def test_the_profile_holds_the_user_their_posts_with_comments_and_both_fol
     await follow(memory, clock, carol, dave)
     reverse_storage_order(store)
 
-    profile = await GetProfile(memory.users).execute(alice.id)
+    profile = await GetProfile(memory.users).execute(alice.id, viewer=actor(alice))
 
     assert profile.user == alice
     assert [p.post.id for p in profile.posts] == [welcome_id, draft.id, live.id]
@@ -70,7 +70,7 @@ async def test_a_new_users_profile_has_only_the_welcome_post_and_no_links(
     await comment_on(memory, clock, carol, alices_welcome, "hello alice")
     bob = await register(memory, hasher, clock, "bob")
 
-    profile = await GetProfile(memory.users).execute(bob.id)
+    profile = await GetProfile(memory.users).execute(bob.id, viewer=None)
 
     assert profile.user == bob
     assert [(p.post.title, p.post.published, p.comments) for p in profile.posts] == [("Welcome bob!", True, [])]
@@ -84,4 +84,4 @@ async def test_an_unknown_user_is_user_not_found(
     alice = await register(memory, hasher, clock, "alice")
 
     with pytest.raises(UserNotFound):
-        await GetProfile(memory.users).execute(alice.id + 100)
+        await GetProfile(memory.users).execute(alice.id + 100, viewer=actor(alice))

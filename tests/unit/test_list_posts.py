@@ -11,7 +11,7 @@ from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
 from application.dto import Page, PostFilter, UserSummaryDTO
 from application.use_cases.list_posts import ListPosts, ListPostsQuery
-from tests.conftest import Backend
+from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import reverse_storage_order, write_post
 from tests.unit.support import register
@@ -46,7 +46,8 @@ async def blog(memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHash
 
 
 async def titles(memory: Backend, post_filter: PostFilter = EVERYTHING, page: Page | None = None) -> list[str]:
-    found = await ListPosts(memory.posts).execute(ListPostsQuery(page=page or Page(), post_filter=post_filter))
+    query = ListPostsQuery(page=page or Page(), post_filter=post_filter, viewer=SUPERUSER_VIEWER)
+    found = await ListPosts(memory.posts).execute(query)
     return [p.post.title for p in found]
 
 
@@ -55,7 +56,9 @@ async def test_all_posts_come_in_id_order_each_with_its_author(
 ) -> None:
     people = await blog(memory, store, hasher, clock)
 
-    found = await ListPosts(memory.posts).execute(ListPostsQuery(page=Page(), post_filter=EVERYTHING))
+    found = await ListPosts(memory.posts).execute(
+        ListPostsQuery(page=Page(), post_filter=EVERYTHING, viewer=SUPERUSER_VIEWER)
+    )
 
     assert [p.post.id for p in found] == sorted(store.committed.posts)
     assert [(p.post.title, p.author) for p in found] == [
@@ -74,7 +77,9 @@ async def test_each_listed_post_carries_its_stored_fields(
 ) -> None:
     await blog(memory, store, hasher, clock)
 
-    found = await ListPosts(memory.posts).execute(ListPostsQuery(page=Page(), post_filter=EVERYTHING))
+    found = await ListPosts(memory.posts).execute(
+        ListPostsQuery(page=Page(), post_filter=EVERYTHING, viewer=SUPERUSER_VIEWER)
+    )
 
     for item in found:
         stored = store.committed.posts[item.post.id]
