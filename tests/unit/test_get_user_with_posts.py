@@ -71,3 +71,21 @@ async def test_an_unknown_id_is_user_not_found(
 
     with pytest.raises(UserNotFound):
         await GetUserWithPosts(memory.users).execute(alice.id + 1, viewer=actor(alice))
+
+
+async def test_drafts_are_listed_for_their_author_and_superusers_only(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    root = await register(memory, hasher, clock, "root", is_superuser=True)
+    await write(store, alice.id, "draft", clock, published=False)
+
+    for viewer, titles in (
+        (actor(alice), ["Welcome alice!", "draft"]),
+        (actor(root), ["Welcome alice!", "draft"]),
+        (actor(bob), ["Welcome alice!"]),
+        (None, ["Welcome alice!"]),
+    ):
+        found = await GetUserWithPosts(memory.users).execute(alice.id, viewer=viewer)
+        assert [p.title for p in found.posts] == titles, viewer
