@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Boolean, Integer, Row, Select, bindparam, func, or_, select
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.tables import access_tokens, comments, follows, is_storable_id, posts, users
 from application.dto import (
+    Actor,
     CommentDTO,
     Credentials,
     Page,
@@ -77,7 +78,16 @@ _search = (
     .offset(_skip)
     .limit(_limit)
 )
-_posts_of_author = select(*_POST_COLUMNS).where(posts.c.author_id == bindparam("user_id")).order_by(posts.c.id)
+# domain.posts.is_visible in SQL, with the viewer as bound parameters (see _viewer): a
+# published post, or the viewer's own, or any post when the viewer sees every draft.
+_visible = or_(
+    posts.c.published.is_(True),
+    posts.c.author_id == bindparam("viewer_id", type_=Integer()),
+    bindparam("viewer_sees_all", type_=Boolean()),
+)
+_posts_of_author = (
+    select(*_POST_COLUMNS).where(posts.c.author_id == bindparam("user_id"), _visible).order_by(posts.c.id)
+)
 _credentials_columns = (users.c.id, users.c.hashed_password, users.c.is_active)
 _credentials_by_email = select(*_credentials_columns).where(func.lower(users.c.email) == bindparam("login"))
 _credentials_by_username = select(*_credentials_columns).where(users.c.username == bindparam("login"))
@@ -94,8 +104,9 @@ _user_by_token = (
 
 _SUMMARY_COLUMNS = (users.c.id, users.c.username, users.c.full_name)
 _COMMENT_COLUMNS = (comments.c.id, comments.c.post_id, comments.c.author_id, comments.c.content, comments.c.created_at)
-_posts_ids_of_author = select(posts.c.id).where(posts.c.author_id == bindparam("user_id")).scalar_subquery()
-# One statement for every comment on every post of the author: no IN list that grows with the rows.
+_posts_ids_of_author = select(posts.c.id).where(posts.c.author_id == bindparam("user_id"), _visible).scalar_subquery()
+# One statement for every comment on every post of the author that the viewer may see: no
+# IN list that grows with the rows.
 _comments_on_posts_of_author = (
     select(*_COMMENT_COLUMNS).where(comments.c.post_id.in_(_posts_ids_of_author)).order_by(comments.c.id)
 )
@@ -122,10 +133,34 @@ _AUTHOR_COLUMNS = (
     _author.c.full_name.label("author_full_name"),
 )
 _posts_with_authors = select(*_POST_COLUMNS, *_AUTHOR_COLUMNS).join(_author, _author.c.id == posts.c.author_id)
-_post_with_author = _posts_with_authors.where(posts.c.id == bindparam("post_id"))
-_post_exists = select(posts.c.id).where(posts.c.id == bindparam("post_id"))
+_post_with_author = _posts_with_authors.where(posts.c.id == bindparam("post_id"), _visible)
+_post_exists = select(posts.c.id).where(posts.c.id == bindparam("post_id"), _visible)
 _comments_of_post = select(*_COMMENT_COLUMNS).where(comments.c.post_id == bindparam("post_id")).order_by(comments.c.id)
 _comments_of_post_page = _comments_of_post.offset(_skip).limit(_limit)
+
+
+def _posts_list(*, by_author: bool, published: bool | None) -> Select[Any]:
+    statement = _posts_with_authors.where(_visible)
+    if by_author:
+        statement = statement.where(posts.c.author_id == bindparam("author_id"))
+    if published is not None:
+        statement = statement.where(posts.c.published.is_(published))
+    return statement.order_by(posts.c.id).offset(_skip).limit(_limit)
+
+
+# The posts list, one statement per shape of the filter: (by author?, published).
+_posts_lists = {
+    (by_author, published): _posts_list(by_author=by_author, published=published)
+    for by_author in (False, True)
+    for published in (None, True, False)
+}
+
+
+def _viewer(viewer: Actor | None) -> dict[str, Any]:
+    """The bound parameters of ``_visible``. No row has id 0, so 0 is the anonymous viewer."""
+    if viewer is None:
+        return {"viewer_id": 0, "viewer_sees_all": False}
+    return {"viewer_id": viewer.id, "viewer_sees_all": viewer.is_superuser}
 
 
 def _post_with_author_dto(row: Row[Any, *tuple[Any, ...]]) -> PostWithAuthorDTO:
@@ -168,26 +203,27 @@ class SqlAlchemyUserReader(UserReader):
             result = await connection.execute(_search, parameters)
         return [UserDTO(**row._mapping) for row in result]
 
-    async def get_with_posts(self, user_id: int) -> UserWithPostsDTO | None:
+    async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
         if not is_storable_id(user_id):
             return None
         async with self._db.read_consistent() as connection:
             row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
             if row is None:
                 return None
-            post_rows = await connection.execute(_posts_of_author, {"user_id": user_id})
+            post_rows = await connection.execute(_posts_of_author, {"user_id": user_id, **_viewer(viewer)})
         return UserWithPostsDTO(user=UserDTO(**row._mapping), posts=[PostDTO(**p._mapping) for p in post_rows])
 
-    async def get_profile(self, user_id: int) -> ProfileDTO | None:
+    async def get_profile(self, user_id: int, *, viewer: Actor | None) -> ProfileDTO | None:
         if not is_storable_id(user_id):
             return None
         parameters = {"user_id": user_id}
+        seen = {**parameters, **_viewer(viewer)}
         async with self._db.read_consistent() as connection:
             row = (await connection.execute(_user_by_id, parameters)).first()
             if row is None:
                 return None
-            post_rows = (await connection.execute(_posts_of_author, parameters)).all()
-            comment_rows = (await connection.execute(_comments_on_posts_of_author, parameters)).all()
+            post_rows = (await connection.execute(_posts_of_author, seen)).all()
+            comment_rows = (await connection.execute(_comments_on_posts_of_author, seen)).all()
             followers = (await connection.execute(_followers, parameters)).all()
             following = (await connection.execute(_following, parameters)).all()
         comments_by_post: dict[int, list[CommentDTO]] = defaultdict(list)
@@ -233,24 +269,23 @@ class SqlAlchemyPostReader(PostReader):
     def __init__(self, database: ReadConnections) -> None:
         self._db = database
 
-    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
-        statement = _posts_with_authors
-        if post_filter.author_id is not None:
-            if not is_storable_id(post_filter.author_id):
-                return []
-            statement = statement.where(posts.c.author_id == post_filter.author_id)
-        if post_filter.published is not None:
-            statement = statement.where(posts.c.published.is_(post_filter.published))
-        statement = statement.order_by(posts.c.id).offset(page.skip).limit(page.limit)
+    async def list_page(self, page: Page, post_filter: PostFilter, *, viewer: Actor | None) -> list[PostWithAuthorDTO]:
+        author_id = post_filter.author_id
+        if author_id is not None and not is_storable_id(author_id):
+            return []
+        statement = _posts_lists[author_id is not None, post_filter.published]
+        parameters = {"skip": page.skip, "limit": page.limit, **_viewer(viewer)}
+        if author_id is not None:
+            parameters["author_id"] = author_id
         async with self._db.read_one() as connection:
-            rows = await connection.execute(statement)
+            rows = await connection.execute(statement, parameters)
         return [_post_with_author_dto(row) for row in rows]
 
-    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
+    async def get_detail(self, post_id: int, *, viewer: Actor | None) -> PostDetailDTO | None:
         if not is_storable_id(post_id):
             return None
         async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_post_with_author, {"post_id": post_id})).first()
+            row = (await connection.execute(_post_with_author, {"post_id": post_id, **_viewer(viewer)})).first()
             if row is None:
                 return None
             comment_rows = await connection.execute(_comments_of_post, {"post_id": post_id})
@@ -259,11 +294,11 @@ class SqlAlchemyPostReader(PostReader):
             post=found.post, author=found.author, comments=[CommentDTO(**c._mapping) for c in comment_rows]
         )
 
-    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
+    async def comments(self, post_id: int, page: Page, *, viewer: Actor | None) -> list[CommentDTO] | None:
         if not is_storable_id(post_id):
             return None
         async with self._db.read_consistent() as connection:
-            if (await connection.execute(_post_exists, {"post_id": post_id})).first() is None:
+            if (await connection.execute(_post_exists, {"post_id": post_id, **_viewer(viewer)})).first() is None:
                 return None
             parameters = {"post_id": post_id, "skip": page.skip, "limit": page.limit}
             rows = await connection.execute(_comments_of_post_page, parameters)

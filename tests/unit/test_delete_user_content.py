@@ -61,10 +61,10 @@ async def test_after_a_user_is_deleted_the_others_reads_no_longer_show_them(
 
     await DeleteUser(memory.uow).execute(DeleteUserCommand(actor=actor(alice), user_id=alice.id))
 
-    profile = await GetProfile(memory.users).execute(bob.id)
+    profile = await GetProfile(memory.users).execute(bob.id, viewer=actor(bob))
     assert profile.followers == []
     assert profile.following == []
-    assert (await GetPost(memory.posts).execute(bobs_post.id)).comments == [bobs_comment]
+    assert (await GetPost(memory.posts).execute(bobs_post.id, viewer=actor(bob))).comments == [bobs_comment]
 
 
 async def test_a_superuser_deleting_a_user_takes_the_same_things_along(
