@@ -1,4 +1,5 @@
-"""Readers: Core selects straight into DTOs, prepared once, with no ORM in the way."""
+"""Readers: Core selects straight into DTOs, compiled once, with no ORM in the way (and on
+PostgreSQL run by the driver itself: see ``rows``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, Integer, Row, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Boolean, Integer, Select, bindparam, func, or_, select
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReadConnections
+from adapters.sqlalchemy.rows import Row
 from adapters.sqlalchemy.tables import access_tokens, comments, follows, is_storable_id, posts, users
 from application.dto import (
     Actor,
@@ -51,6 +53,7 @@ _POST_COLUMNS = (
     posts.c.created_at,
     posts.c.updated_at,
 )
+_POST_FIELDS = tuple(column.name for column in _POST_COLUMNS)
 _SEARCH_ESCAPE = "\\"
 _skip: BindParameter[int] = bindparam("skip")
 _limit: BindParameter[int] = bindparam("limit")
@@ -163,13 +166,10 @@ def _viewer(viewer: Actor | None) -> dict[str, Any]:
     return {"viewer_id": viewer.id, "viewer_sees_all": viewer.is_superuser}
 
 
-def _post_with_author_dto(row: Row[Any, *tuple[Any, ...]]) -> PostWithAuthorDTO:
-    values = row._mapping
+def _post_with_author_dto(row: Row) -> PostWithAuthorDTO:
     return PostWithAuthorDTO(
-        post=PostDTO(**{column.name: values[column.name] for column in _POST_COLUMNS}),
-        author=UserSummaryDTO(
-            id=values["author_id_"], username=values["author_username"], full_name=values["author_full_name"]
-        ),
+        post=PostDTO(**{name: row[name] for name in _POST_FIELDS}),
+        author=UserSummaryDTO(id=row["author_id_"], username=row["author_username"], full_name=row["author_full_name"]),
     )
 
 
@@ -187,53 +187,53 @@ class SqlAlchemyUserReader(UserReader):
     async def get(self, user_id: int) -> UserDTO | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.read_one() as connection:
-            row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
-        return None if row is None else UserDTO(**row._mapping)
+        async with self._db.rows() as rows:
+            row = await rows.first(_user_by_id, {"user_id": user_id})
+        return None if row is None else UserDTO(**row)
 
     async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
         statement = _active_users_newest_first if active_only else _users_by_id
-        async with self._db.read_one() as connection:
-            result = await connection.execute(statement, {"skip": page.skip, "limit": page.limit})
-        return [UserDTO(**row._mapping) for row in result]
+        async with self._db.rows() as rows:
+            found = await rows.all(statement, {"skip": page.skip, "limit": page.limit})
+        return [UserDTO(**row) for row in found]
 
     async def search(self, query: str, page: Page) -> list[UserDTO]:
         parameters = {"pattern": like_pattern(query), "skip": page.skip, "limit": page.limit}
-        async with self._db.read_one() as connection:
-            result = await connection.execute(_search, parameters)
-        return [UserDTO(**row._mapping) for row in result]
+        async with self._db.rows() as rows:
+            found = await rows.all(_search, parameters)
+        return [UserDTO(**row) for row in found]
 
     async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
-            if row is None:
+        async with self._db.rows(consistent=True) as rows:
+            user = await rows.first(_user_by_id, {"user_id": user_id})
+            if user is None:
                 return None
-            post_rows = await connection.execute(_posts_of_author, {"user_id": user_id, **_viewer(viewer)})
-        return UserWithPostsDTO(user=UserDTO(**row._mapping), posts=[PostDTO(**p._mapping) for p in post_rows])
+            posts_found = await rows.all(_posts_of_author, {"user_id": user_id, **_viewer(viewer)})
+        return UserWithPostsDTO(user=UserDTO(**user), posts=[PostDTO(**p) for p in posts_found])
 
     async def get_profile(self, user_id: int, *, viewer: Actor | None) -> ProfileDTO | None:
         if not is_storable_id(user_id):
             return None
         parameters = {"user_id": user_id}
         seen = {**parameters, **_viewer(viewer)}
-        async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_user_by_id, parameters)).first()
-            if row is None:
+        async with self._db.rows(consistent=True) as rows:
+            user = await rows.first(_user_by_id, parameters)
+            if user is None:
                 return None
-            post_rows = (await connection.execute(_posts_of_author, seen)).all()
-            comment_rows = (await connection.execute(_comments_on_posts_of_author, seen)).all()
-            followers = (await connection.execute(_followers, parameters)).all()
-            following = (await connection.execute(_following, parameters)).all()
+            posts_found = await rows.all(_posts_of_author, seen)
+            comments_found = await rows.all(_comments_on_posts_of_author, seen)
+            followers = await rows.all(_followers, parameters)
+            following = await rows.all(_following, parameters)
         comments_by_post: dict[int, list[CommentDTO]] = defaultdict(list)
-        for comment in comment_rows:
-            comments_by_post[comment.post_id].append(CommentDTO(**comment._mapping))
+        for comment in comments_found:
+            comments_by_post[comment["post_id"]].append(CommentDTO(**comment))
         return ProfileDTO(
-            user=UserDTO(**row._mapping),
-            posts=[PostWithCommentsDTO(post=PostDTO(**p._mapping), comments=comments_by_post[p.id]) for p in post_rows],
-            followers=[UserSummaryDTO(**f._mapping) for f in followers],
-            following=[UserSummaryDTO(**f._mapping) for f in following],
+            user=UserDTO(**user),
+            posts=[PostWithCommentsDTO(post=PostDTO(**p), comments=comments_by_post[p["id"]]) for p in posts_found],
+            followers=[UserSummaryDTO(**f) for f in followers],
+            following=[UserSummaryDTO(**f) for f in following],
         )
 
     async def followers(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
@@ -245,14 +245,14 @@ class SqlAlchemyUserReader(UserReader):
     async def _linked(self, statement: Select[Any], user_id: int, page: Page) -> list[UserSummaryDTO] | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.read_consistent() as connection:
-            if (await connection.execute(_user_exists, {"user_id": user_id})).first() is None:
+        async with self._db.rows(consistent=True) as rows:
+            if await rows.first(_user_exists, {"user_id": user_id}) is None:
                 return None
-            parameters = {"user_id": user_id, "skip": page.skip, "limit": page.limit}
-            rows = await connection.execute(statement, parameters)
-        return [UserSummaryDTO(**r._mapping) for r in rows]
+            found = await rows.all(statement, {"user_id": user_id, "skip": page.skip, "limit": page.limit})
+        return [UserSummaryDTO(**row) for row in found]
 
     async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
+        # Lists of any length: SQLAlchemy's execution path expands them (an import, not a hot read).
         if not emails and not usernames:
             return set(), set()
         lowered = [fold_case(e) for e in emails]
@@ -260,8 +260,8 @@ class SqlAlchemyUserReader(UserReader):
             or_(func.lower(users.c.email).in_(lowered), users.c.username.in_(list(usernames)))
         )
         async with self._db.read_one() as connection:
-            rows = (await connection.execute(statement)).all()
-        return {email for email, _ in rows} & set(lowered), {name for _, name in rows} & set(usernames)
+            found = (await connection.execute(statement)).all()
+        return {email for email, _ in found} & set(lowered), {name for _, name in found} & set(usernames)
 
 
 @reads_run_again_when_lost
@@ -277,32 +277,30 @@ class SqlAlchemyPostReader(PostReader):
         parameters = {"skip": page.skip, "limit": page.limit, **_viewer(viewer)}
         if author_id is not None:
             parameters["author_id"] = author_id
-        async with self._db.read_one() as connection:
-            rows = await connection.execute(statement, parameters)
-        return [_post_with_author_dto(row) for row in rows]
+        async with self._db.rows() as rows:
+            found = await rows.all(statement, parameters)
+        return [_post_with_author_dto(row) for row in found]
 
     async def get_detail(self, post_id: int, *, viewer: Actor | None) -> PostDetailDTO | None:
         if not is_storable_id(post_id):
             return None
-        async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_post_with_author, {"post_id": post_id, **_viewer(viewer)})).first()
-            if row is None:
+        async with self._db.rows(consistent=True) as rows:
+            post = await rows.first(_post_with_author, {"post_id": post_id, **_viewer(viewer)})
+            if post is None:
                 return None
-            comment_rows = await connection.execute(_comments_of_post, {"post_id": post_id})
-        found = _post_with_author_dto(row)
-        return PostDetailDTO(
-            post=found.post, author=found.author, comments=[CommentDTO(**c._mapping) for c in comment_rows]
-        )
+            comments_found = await rows.all(_comments_of_post, {"post_id": post_id})
+        found = _post_with_author_dto(post)
+        return PostDetailDTO(post=found.post, author=found.author, comments=[CommentDTO(**c) for c in comments_found])
 
     async def comments(self, post_id: int, page: Page, *, viewer: Actor | None) -> list[CommentDTO] | None:
         if not is_storable_id(post_id):
             return None
-        async with self._db.read_consistent() as connection:
-            if (await connection.execute(_post_exists, {"post_id": post_id, **_viewer(viewer)})).first() is None:
+        async with self._db.rows(consistent=True) as rows:
+            if await rows.first(_post_exists, {"post_id": post_id, **_viewer(viewer)}) is None:
                 return None
             parameters = {"post_id": post_id, "skip": page.skip, "limit": page.limit}
-            rows = await connection.execute(_comments_of_post_page, parameters)
-        return [CommentDTO(**c._mapping) for c in rows]
+            found = await rows.all(_comments_of_post_page, parameters)
+        return [CommentDTO(**c) for c in found]
 
 
 @reads_run_again_when_lost
@@ -317,13 +315,13 @@ class SqlAlchemyCredentialsReader(CredentialsReader):
             statement, parameters = _credentials_by_email, {"login": fold_case(login)}
         else:
             statement, parameters = _credentials_by_username, {"login": login}
-        async with self._db.read_one() as connection:
-            row = (await connection.execute(statement, parameters)).first()
+        async with self._db.rows() as rows:
+            row = await rows.first(statement, parameters)
         if row is None:
             return None
-        return Credentials(user_id=row.id, hashed_password=row.hashed_password, is_active=row.is_active)
+        return Credentials(user_id=row["id"], hashed_password=row["hashed_password"], is_active=row["is_active"])
 
     async def user_for_token(self, token_hash: str, now: datetime) -> UserDTO | None:
-        async with self._db.read_one() as connection:
-            row = (await connection.execute(_user_by_token, {"token_hash": token_hash, "now": now})).first()
-        return None if row is None else UserDTO(**row._mapping)
+        async with self._db.rows() as rows:
+            row = await rows.first(_user_by_token, {"token_hash": token_hash, "now": now})
+        return None if row is None else UserDTO(**row)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from typing import cast
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
@@ -14,7 +15,7 @@ from adapters.sqlalchemy.repositories import (
     SqlAlchemyTokenRepository,
     SqlAlchemyUserRepository,
 )
-from application.errors import ApplicationError
+from application.errors import ApplicationError, CommitOutcomeUnknown, ConnectionLost
 from application.ports.unit_of_work import UnitOfWork
 
 
@@ -46,8 +47,26 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         # a plain loss (nothing saved); only one lost during COMMIT leaves the outcome unknown.
         with storage_errors():
             await self._session.flush()
-        with storage_errors(committing=True):
-            await self._session.commit()
+            transaction_id = await self._transaction_id()
+        try:
+            with storage_errors(committing=True):
+                await self._session.commit()
+        except CommitOutcomeUnknown as unknown:
+            await self._session.close()  # gives the dead connection back before asking on another
+            committed = None if transaction_id is None else await self._database.commit_outcome(transaction_id)
+            if committed is None:
+                raise
+            if not committed:
+                raise ConnectionLost() from unknown
+
+    async def _transaction_id(self) -> str | None:
+        """PostgreSQL's id of this transaction, if it wrote anything: what lets a commit
+        whose answer was lost be looked up afterwards."""
+        if self._database.is_sqlite:
+            return None
+        found = await self._session.execute(text("SELECT pg_current_xact_id_if_assigned()::text"))
+        transaction_id: str | None = found.scalar_one()
+        return transaction_id
 
     async def _rollback(self) -> None:
         with storage_errors():

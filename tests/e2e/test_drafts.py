@@ -265,7 +265,7 @@ async def test_a_public_read_without_a_token_asks_the_store_nothing_about_tokens
         assert isinstance(database, SqlAlchemyDatabase)
         looked_up: dict[str, int] = {}
         for case, headers in (("no header", {}), ("empty bearer", {"Authorization": "Bearer"}), ("token", ada.headers)):
-            with recorded_statements(database) as statements:
+            async with recorded_statements(database) as statements:
                 response = await client.get(POSTS, headers=headers)
             assert response.status_code == 200, describe(response)
             looked_up[case] = sum("ACCESS_TOKENS" in statement for statement in statements)

@@ -490,7 +490,7 @@ async def test_import_of_200_users_inserts_the_welcome_posts_in_multi_row_statem
     try:
         use_case = ImportUsers(lambda: SqlAlchemyUnitOfWork(database), SqlAlchemyUserReader(database), hasher, clock)
         entries = [entry(f"user{i:03}") for i in range(200)]
-        with recorded_statements(database) as statements:
+        async with recorded_statements(database) as statements:
             result = await use_case.execute(ImportUsersCommand(actor=ROOT, entries=entries))
         assert (result.created, result.errors) == (200, [])
         post_inserts = [s for s in statements if s.startswith("INSERT INTO POSTS")]

@@ -86,7 +86,7 @@ async def count_reads(database: SqlAlchemyDatabase, user_id: int, viewer: Actor 
     }
     counts = {}
     for name, read in reads.items():
-        with recorded_statements(database, "SELECT", "WITH") as statements:
+        async with recorded_statements(database, "SELECT", "WITH") as statements:
             assert await read is not None
         counts[name] = len(statements)
     return counts
@@ -118,7 +118,7 @@ async def test_posts_list_of_a_hundred_takes_as_many_statements_as_of_one(sql_ur
         reader = SqlAlchemyPostReader(database)
         counts = []
         for limit in (1, 100):
-            with recorded_statements(database, "SELECT", "WITH") as statements:
+            async with recorded_statements(database, "SELECT", "WITH") as statements:
                 found = await reader.list_page(Page(skip=0, limit=limit), PostFilter(), viewer=author(star))
             assert len(found) == limit
             assert all(p.author.username == "star" for p in found)

@@ -18,7 +18,6 @@ from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.errors import storage_error
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.errors import (
-    CommitOutcomeUnknown,
     ConcurrentChange,
     ConnectionLost,
     PostNotFound,
@@ -93,7 +92,7 @@ async def test_a_unit_of_work_whose_connection_dies_before_commit_runs_again(
 
 
 @pytest.mark.postgres
-async def test_a_connection_lost_during_commit_is_an_unknown_outcome_and_is_not_run_again(
+async def test_a_commit_whose_connection_broke_is_looked_up_and_run_again_only_if_it_was_aborted(
     postgres: SqlAlchemyDatabase, clock: ManualClock
 ) -> None:
     attempts: list[int] = []
@@ -103,13 +102,43 @@ async def test_a_connection_lost_during_commit_is_an_unknown_outcome_and_is_not_
         await uow.users.add(
             User.register(email="ann@example.com", username="ann", hashed_password="h", full_name=None, now=clock.now())
         )
-        await terminate(attempts[0])  # nothing is pending: only COMMIT is left to send
+        if len(attempts) == 1:
+            await terminate(attempts[0])  # nothing is pending: only COMMIT is left to send
         await uow.commit()
 
-    with pytest.raises(CommitOutcomeUnknown):
-        await in_transaction(lambda: unit(postgres), register)
-    assert len(attempts) == 1
-    assert await count(postgres, "users") == 0
+    await in_transaction(lambda: unit(postgres), register)
+    assert len(attempts) == 2, "the server said the first transaction was aborted"
+    assert await count(postgres, "users") == 1
+
+
+async def transaction_id(database: SqlAlchemyDatabase, *, commit: bool) -> str:
+    async with unit(database) as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        await uow._session.execute(
+            text("INSERT INTO users (email, username, hashed_password) VALUES ('x@y.z', 'x', 'h')")
+        )
+        found = await uow._transaction_id()
+        if commit:
+            await uow.commit()
+    assert found is not None
+    return found
+
+
+@pytest.mark.postgres
+async def test_the_outcome_of_a_commit_is_what_the_server_says(postgres: SqlAlchemyDatabase) -> None:
+    aborted = await transaction_id(postgres, commit=False)
+    committed = await transaction_id(postgres, commit=True)
+    assert await postgres.commit_outcome(committed) is True
+    assert await postgres.commit_outcome(aborted) is False
+    assert await postgres.commit_outcome(str(int(committed) + 1_000_000)) is None, "a transaction not yet begun"
+
+
+async def test_a_commit_outcome_nobody_can_ask_for_is_unknown() -> None:
+    database = SqlAlchemyDatabase(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nowhere")
+    try:
+        assert await database.commit_outcome("1234") is None
+    finally:
+        await database.dispose()
 
 
 @pytest.mark.postgres
