@@ -23,7 +23,7 @@ async def test_the_comment_is_stored_on_the_post_with_the_caller_as_author_at_th
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     clock.advance(timedelta(minutes=7))
 
     added = await AddComment(uows, clock).execute(
@@ -68,7 +68,7 @@ async def test_each_comment_is_kept_with_its_own_id(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     add = AddComment(memory.uow, clock)
 
     first = await add.execute(AddCommentCommand(actor=actor(bob), post_id=post.id, content="first"))

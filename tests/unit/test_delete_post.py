@@ -19,8 +19,8 @@ async def test_the_author_deleting_a_post_removes_it_with_its_comments_and_nothi
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    doomed = await write_post(memory, clock, alice, "Doomed")
-    kept = await write_post(memory, clock, alice, "Kept")
+    doomed = await write_post(memory, clock, alice, "Doomed", published=True)
+    kept = await write_post(memory, clock, alice, "Kept", published=True)
     await comment_on(memory, clock, bob, doomed.id, "on the doomed post")
     await comment_on(memory, clock, alice, doomed.id, "the author's own")
     kept_comment = await comment_on(memory, clock, bob, kept.id, "on the kept post")
@@ -59,7 +59,7 @@ async def test_another_ordinary_user_is_denied_and_the_post_and_its_comments_sta
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     await comment_on(memory, clock, bob, post.id, "Bob was here")
     before = rows(store)
 

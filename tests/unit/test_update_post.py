@@ -143,13 +143,13 @@ async def test_another_ordinary_user_is_denied_and_nothing_changes(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     before = rows(store)
     clock.advance(timedelta(minutes=1))
 
     with pytest.raises(PermissionDenied):
         await UpdatePost(uows, clock).execute(
-            UpdatePostCommand(actor=actor(bob), post_id=post.id, title="Bob's now", published=True)
+            UpdatePostCommand(actor=actor(bob), post_id=post.id, title="Bob's now", published=False)
         )
 
     assert rows(store) == before
@@ -161,7 +161,7 @@ async def test_rights_come_from_the_callers_superuser_flag_not_from_who_they_are
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     admin = await register(memory, hasher, clock, "admin", is_superuser=True)
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     before = rows(store)
 
     with pytest.raises(PermissionDenied):
