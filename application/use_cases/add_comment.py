@@ -4,10 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.dto import Actor, CommentDTO
-from application.errors import PostNotFound
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.transactions import in_transaction
+from application.use_cases.post_access import visible_post
 from domain.comments import Comment
 
 
@@ -19,8 +19,8 @@ class AddCommentCommand:
 
 
 class AddComment:
-    """Comment on a post as the caller. Raises ``PostNotFound`` (also when the post is
-    deleted while the comment is being written), ``InvalidValue``."""
+    """Comment on a post as the caller. Raises ``PostNotFound`` (also for someone else's
+    draft, and when the post is deleted while the comment is being written), ``InvalidValue``."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -33,8 +33,7 @@ class AddComment:
             comment = Comment.write(
                 post_id=command.post_id, author_id=command.actor.id, content=command.content, now=now
             )
-            if await uow.posts.get(command.post_id) is None:
-                raise PostNotFound()
+            await visible_post(uow, command.actor, command.post_id)
             await uow.comments.add(comment)
             await uow.commit()
             return comment

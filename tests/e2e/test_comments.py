@@ -39,7 +39,7 @@ async def test_add_comment_answers_201_with_a_comment_by_the_caller_on_the_post(
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
 
     response = await client.post(comments_url(post["id"]), json={"content": "Nice post"}, headers=bob.headers)
 
@@ -138,8 +138,8 @@ async def test_list_comments_answers_only_the_posts_comments_ordered_by_id_with_
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada)
-    other = await create_post(client, bob)
+    post = await create_post(client, ada, published=True)
+    other = await create_post(client, bob, published=True)
     comments: list[dict[str, Any]] = []
     for number in range(5):
         author = (ada, bob)[number % 2]

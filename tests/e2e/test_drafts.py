@@ -1,4 +1,5 @@
 """Drafts are private, over HTTP: each public read of posts as an anonymous caller, another
+user, the author and a superuser; each write to a post (a comment, PATCH, DELETE) by another
 user, the author and a superuser; and a bad token on a public read, which reads as no token.
 
 On memory, SQLite and PostgreSQL only (PgBouncer adds nothing to who sees a draft), with
@@ -31,10 +32,13 @@ from tests.e2e.helpers import (
     bearer,
     create_post,
     describe,
+    get_json,
     login,
     make_superuser,
+    post_fields,
     post_url,
     sign_up,
+    stored_rows,
     user_url,
 )
 from tests.fakes import ManualClock
@@ -206,6 +210,119 @@ async def test_profile_leaves_out_the_drafts_the_caller_may_not_see_with_their_c
             cases.check(viewer, found == wanted, f"expected {wanted}, got {found}")
 
     cases.assert_all_passed()
+
+
+async def test_commenting_on_a_draft_is_for_its_author_and_superusers_and_404_to_anyone_else(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await blog(client, container)
+    on_draft_url, on_live_url = post_url(world.draft["id"], "/comments"), post_url(world.live["id"], "/comments")
+    before = await stored_rows(container, "comments")
+    cases = Cases()
+
+    refused = await client.post(on_draft_url, json={"content": "bob on the draft"}, headers=world.headers("bob"))
+    expect_json(cases, "bob", refused, 404, POST_NOT_FOUND)
+    # Without a token the answer is the 401 any post gives: it tells nothing about the draft.
+    anonymous = await client.post(on_draft_url, json={"content": "anonymous on the draft"})
+    as_on_live = await client.post(on_live_url, json={"content": "anonymous on live"})
+    expect_json(cases, "anonymous", anonymous, 401, as_on_live.json())
+    cases.assert_all_passed()
+    assert await stored_rows(container, "comments") == before
+    assert await get_json(client, on_draft_url, viewer=world.ada) == [world.on_draft]
+
+    written: list[dict[str, Any]] = []
+    for viewer in ("ada", "root"):
+        response = await client.post(
+            on_draft_url, json={"content": f"{viewer} on the draft"}, headers=world.headers(viewer)
+        )
+        assert response.status_code == 201, describe(response)
+        written.append(response.json())
+
+    assert [(c["post_id"], c["author_id"], c["content"]) for c in written] == [
+        (world.draft["id"], world.ada.id, "ada on the draft"),
+        (world.draft["id"], world.accounts["root"].id, "root on the draft"),
+    ]
+    assert await get_json(client, on_draft_url, viewer=world.ada) == [world.on_draft, *written]
+    assert await stored_rows(container, "comments") == before + 2
+
+
+async def test_patch_of_a_draft_is_for_its_author_and_superusers_and_404_to_anyone_else(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await blog(client, container)
+    bob = world.accounts["bob"]
+    draft_url, live_url = post_url(world.draft["id"]), post_url(world.live["id"])
+    cases = Cases()
+
+    for body in ({"title": "Mine now"}, {"content": "Mine now"}, {"published": True}, {}):
+        response = await client.patch(draft_url, json=body, headers=bob.headers)
+        expect_json(cases, f"bob on the draft: {body}", response, 404, POST_NOT_FOUND)
+    # A published post of someone else exists for bob: editing it is forbidden, not missing.
+    for body in ({"title": "Mine now"}, {"content": "Mine now"}, {"published": False}, {}):
+        response = await client.patch(live_url, json=body, headers=bob.headers)
+        cases.expect_status(f"bob on the published post: {body}", response, 403)
+        cases.check(f"bob on the published post: {body}", response.json() != POST_NOT_FOUND, describe(response))
+    cases.assert_all_passed()
+    assert post_fields(await get_json(client, draft_url, viewer=world.ada)) == world.draft
+    assert post_fields(await get_json(client, live_url)) == world.live
+
+    by_author = await client.patch(draft_url, json={"title": "Still a draft"}, headers=world.ada.headers)
+    assert by_author.status_code == 200, describe(by_author)
+    by_root = await client.patch(draft_url, json={"content": "Moderated"}, headers=world.headers("root"))
+    assert by_root.status_code == 200, describe(by_root)
+
+    assert by_author.json() == world.draft | {"title": "Still a draft", "updated_at": by_author.json()["updated_at"]}
+    assert by_root.json() == world.draft | {
+        "title": "Still a draft",
+        "content": "Moderated",
+        "updated_at": by_root.json()["updated_at"],
+    }
+    assert post_fields(await get_json(client, draft_url, viewer=world.ada)) == by_root.json()
+    to_bob = await client.get(draft_url, headers=bob.headers)
+    assert (to_bob.status_code, to_bob.json()) == (404, POST_NOT_FOUND), describe(to_bob)
+
+
+async def test_delete_of_a_draft_is_for_its_author_and_superusers_and_404_to_anyone_else(
+    client: httpx.AsyncClient, container: Container
+) -> None:
+    world = await blog(client, container)
+    ada, bob, root = world.ada, world.accounts["bob"], world.accounts["root"]
+    draft_url, live_url, bobs_draft_url = (
+        post_url(world.draft["id"]),
+        post_url(world.live["id"]),
+        post_url(world.bobs_draft["id"]),
+    )
+    posts, comments = await stored_rows(container, "posts"), await stored_rows(container, "comments")
+    cases = Cases()
+
+    expect_json(cases, "bob on ada's draft", await client.delete(draft_url, headers=bob.headers), 404, POST_NOT_FOUND)
+    # A published post of someone else exists for bob: deleting it is forbidden, not missing.
+    denied = await client.delete(live_url, headers=bob.headers)
+    cases.expect_status("bob on ada's published post", denied, 403)
+    cases.check("bob on ada's published post", denied.json() != POST_NOT_FOUND, describe(denied))
+    expect_json(
+        cases, "ada on bob's draft", await client.delete(bobs_draft_url, headers=ada.headers), 404, POST_NOT_FOUND
+    )
+    cases.assert_all_passed()
+    draft = await get_json(client, draft_url, viewer=ada)
+    assert (post_fields(draft), draft["comments"]) == (world.draft, [world.on_draft])
+    live = await get_json(client, live_url)
+    assert (post_fields(live), live["comments"]) == (world.live, [world.on_live])
+    assert post_fields(await get_json(client, bobs_draft_url, viewer=bob)) == world.bobs_draft
+    assert (await stored_rows(container, "posts"), await stored_rows(container, "comments")) == (posts, comments)
+
+    own = await client.delete(draft_url, headers=ada.headers)
+    assert own.status_code == 204, describe(own)
+    moderated = await client.delete(bobs_draft_url, headers=root.headers)
+    assert moderated.status_code == 204, describe(moderated)
+
+    for url, viewer in ((draft_url, ada), (draft_url, root), (bobs_draft_url, bob), (bobs_draft_url, root)):
+        gone = await client.get(url, headers=viewer.headers)
+        assert (gone.status_code, gone.json()) == (404, POST_NOT_FOUND), describe(gone)
+    assert (await stored_rows(container, "posts"), await stored_rows(container, "comments")) == (
+        posts - 2,
+        comments - 1,
+    )
 
 
 async def test_a_bad_expired_or_revoked_token_on_a_public_read_answers_as_no_token_would(

@@ -271,8 +271,8 @@ async def test_get_post_answers_the_post_with_its_authors_summary_and_its_commen
 ) -> None:
     ada = await sign_up(client, "ada", full_name="Ada Lovelace")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada, title="Engines", content="Analytical")
-    other = await create_post(client, bob)
+    post = await create_post(client, ada, title="Engines", content="Analytical", published=True)
+    other = await create_post(client, bob, published=True)
     first = await add_comment(client, bob, post["id"], "first")
     await add_comment(client, ada, other["id"], "elsewhere")
     second = await add_comment(client, ada, post["id"], "second")
@@ -350,9 +350,9 @@ async def test_update_post_answers_403_and_changes_nothing_when_another_user_tri
 ) -> None:
     ada = await sign_up(client, "ada")
     mallory = await sign_up(client, "mallory")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
 
-    for body in ({"title": "Mine now"}, {"published": True}, {}):
+    for body in ({"title": "Mine now"}, {"published": False}, {}):
         response = await client.patch(post_url(post["id"]), json=body, headers=mallory.headers)
         assert response.status_code == 403, describe(response)
         assert "detail" in response.json()
@@ -448,8 +448,8 @@ async def test_delete_post_by_its_author_answers_204_and_removes_the_post_with_i
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada)
-    kept = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
+    kept = await create_post(client, ada, published=True)
     await add_comment(client, bob, post["id"], "one")
     await add_comment(client, ada, post["id"], "two")
     other_comment = await add_comment(client, bob, kept["id"], "stays")
@@ -475,7 +475,7 @@ async def test_delete_post_answers_403_and_keeps_the_post_and_its_comments_when_
 ) -> None:
     ada = await sign_up(client, "ada")
     mallory = await sign_up(client, "mallory")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
     comment = await add_comment(client, mallory, post["id"], "mine")
 
     response = await client.delete(post_url(post["id"]), headers=mallory.headers)

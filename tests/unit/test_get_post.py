@@ -24,7 +24,7 @@ async def test_answers_with_the_post_its_author_and_its_comments_in_id_order(
     alice = await register(memory, hasher, clock, "alice", full_name="Alice A.")
     bob = await register(memory, hasher, clock, "bob")
     post = await write_post(memory, clock, alice, "Topic", content="Body", published=True)
-    other = await write_post(memory, clock, bob, "Elsewhere")
+    other = await write_post(memory, clock, bob, "Elsewhere", published=True)
     clock.advance(timedelta(hours=3))
     first = await comment_on(memory, clock, bob, post.id, "first")
     clock.advance(timedelta(hours=-2))

@@ -29,7 +29,7 @@ async def test_the_profile_holds_the_user_their_posts_with_comments_and_both_fol
     draft = await write_post(memory, clock, alice, "Draft", published=False)
     clock.advance(timedelta(hours=-2))
     live = await write_post(memory, clock, alice, "Live", published=True)
-    bobs = await write_post(memory, clock, bob, "Bob's own")
+    bobs = await write_post(memory, clock, bob, "Bob's own", published=True)
     on_live_1 = await comment_on(memory, clock, carol, live.id, "carol on live")
     await comment_on(memory, clock, alice, bobs.id, "alice on bob's post")
     clock.advance(timedelta(hours=-1))

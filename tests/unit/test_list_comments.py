@@ -18,12 +18,13 @@ from tests.unit.support import register
 
 
 async def thread(memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock) -> int:
-    """A post with comments c0..c4, stamped in no particular time order and kept in reverse id
-    order, next to another post with comments of its own; returns the first post's id."""
+    """A published post with comments c0..c4, stamped in no particular time order and kept in
+    reverse id order, next to another published post with comments of its own (both published,
+    as each is commented on by a user who is not its author); returns the first post's id."""
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Thread")
-    other = await write_post(memory, clock, bob, "Other thread")
+    post = await write_post(memory, clock, alice, "Thread", published=True)
+    other = await write_post(memory, clock, bob, "Other thread", published=True)
     for index, hours in enumerate((5, -3, 4, -4, 1)):
         clock.advance(timedelta(hours=hours))
         await comment_on(memory, clock, bob if index % 2 else alice, post.id, f"c{index}")
