@@ -18,8 +18,8 @@ class DeletePostCommand:
 
 class DeletePost:
     """Delete a post with its comments. Only its author or a superuser may
-    (``PermissionDenied``); raises ``PostNotFound``, also for the second of two deletes
-    that race."""
+    (``PermissionDenied``); raises ``PostNotFound``, also for someone else's draft and for
+    the second of two deletes that race."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow_factory = uow_factory

@@ -25,7 +25,8 @@ class UpdatePostCommand:
 
 class UpdatePost:
     """Edit, publish or unpublish a post. Only its author or a superuser may
-    (``PermissionDenied``); raises ``PostNotFound``, ``InvalidValue``."""
+    (``PermissionDenied``); raises ``PostNotFound`` (also for someone else's draft),
+    ``InvalidValue``."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
         self._uow_factory = uow_factory
