@@ -34,8 +34,8 @@ logger = logging.getLogger("inkwell.database")
 
 @dataclass(frozen=True, kw_only=True)
 class PoolSettings:
-    size: int = 5
-    max_overflow: int = 10
+    size: int = 10
+    max_overflow: int = 0
     timeout: float = 30.0
     recycle: int = 1800
     pre_ping: bool = False
