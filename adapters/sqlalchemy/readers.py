@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import BindParameter, Boolean, Integer, Select, bindparam, func, or_, select
 
-from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.rows import Row
 from adapters.sqlalchemy.tables import access_tokens, comments, follows, is_storable_id, posts, users
@@ -307,7 +306,7 @@ class SqlAlchemyPostReader(PostReader):
 class SqlAlchemyCredentialsReader(CredentialsReader):
     """Always on the primary: a token just issued, or a password just changed, must count."""
 
-    def __init__(self, database: SqlAlchemyDatabase) -> None:
+    def __init__(self, database: ReadConnections) -> None:
         self._db = database
 
     async def find_credentials(self, login: str) -> Credentials | None:
