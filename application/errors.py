@@ -85,7 +85,7 @@ class CommitOutcomeUnknown(StorageUnavailable):
 class PoolExhausted(StorageUnavailable):
     """No connection became free within the pool timeout."""
 
-    default_message = "No database connection free, retry shortly"
+    default_message = "Database unavailable: no connection free, retry shortly"
 
 
 class StorageTimeout(StorageUnavailable):

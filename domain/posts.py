@@ -20,6 +20,16 @@ def validate_content(content: str) -> str:
     return require_text("content", content, min_length=1, max_length=CONTENT_MAX_LENGTH)
 
 
+def is_visible(*, published: bool, author_id: int, viewer_id: int | None, viewer_is_superuser: bool) -> bool:
+    """Drafts are private: a published post is visible to everyone, a draft (``published``
+    false) only to its author and to superusers. ``viewer_id`` None is an anonymous viewer.
+    For anyone who may not see it, a draft and its comments do not exist.
+
+    The one statement of the rule: the in-memory readers call it, the SQL readers say the
+    same condition in SQL, and the reader contract tests hold them to each other."""
+    return published or viewer_is_superuser or (viewer_id is not None and viewer_id == author_id)
+
+
 @dataclass(eq=False, kw_only=True)
 class Post:
     """A piece of writing by one author, referred to by id."""

@@ -17,8 +17,10 @@ class Settings(BaseSettings):
     database_replica_url: str | None = None
     """A streaming replica for reads that need not see the caller's own writes."""
     persistence: Literal["sqlalchemy", "memory"] = "sqlalchemy"
-    db_pool_size: int = Field(5, ge=1)
-    db_max_overflow: int = Field(10, ge=0)
+    # A fixed pool: connections beyond a pool are closed as soon as they are returned, so an
+    # overflow opens and closes server sessions all through a load above the pool size.
+    db_pool_size: int = Field(10, ge=1)
+    db_max_overflow: int = Field(0, ge=0)
     db_pool_timeout: float = Field(30.0, gt=0)
     db_pool_recycle: int = 1800
     db_pool_pre_ping: bool = False

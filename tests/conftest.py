@@ -26,6 +26,7 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.dto import Actor
 from application.ports.database import Database
 from application.ports.readers import CredentialsReader, PostReader, UserReader
 from application.ports.unit_of_work import UnitOfWork
@@ -46,6 +47,9 @@ SQL_BACKENDS = ("sqlite", "postgres")
 # Backends reached through a proxy, and the backend that holds their data.
 PROXIED = {"pgbouncer": "postgres"}
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# A superuser looking, for reads that mean "everything stored": sees every post, drafts
+# included. No row needs to exist for it, and no post has its id as author.
+SUPERUSER_VIEWER = Actor(id=2**31 - 1, is_superuser=True)
 T = TypeVar("T")
 
 

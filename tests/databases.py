@@ -3,10 +3,11 @@ reachable, a PostgreSQL database created for the run and dropped after it."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,19 +88,43 @@ async def drop_postgres_database(url: str) -> None:
         await admin.close()
 
 
-@contextmanager
-def recorded_statements(database: SqlAlchemyDatabase, *kinds: str) -> Iterator[list[str]]:
+@asynccontextmanager
+async def recorded_statements(database: SqlAlchemyDatabase, *kinds: str) -> AsyncIterator[list[str]]:
     """The statements ``database`` sends inside the block, upper-cased with white space
-    collapsed; only those starting with one of ``kinds`` (e.g. ``"SELECT"``) when given."""
+    collapsed; only those starting with one of ``kinds`` (e.g. ``"SELECT"``) when given.
+
+    Both paths are heard: SQLAlchemy's execution (its cursor events) and, on PostgreSQL, the
+    readers' statements that asyncpg runs itself (asyncpg's query logger on every connection
+    checked out meanwhile)."""
     statements: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def record(statement: str) -> None:
         normalized = " ".join(statement.split()).upper()
         if not kinds or normalized.startswith(kinds):
             statements.append(normalized)
 
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    def on_cursor(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        record(statement)
+
+    def on_query(logged: Any) -> None:
+        record(logged.query)
+
+    drivers: list[Any] = []
+
+    def on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(on_query)
+        drivers.append(dbapi_connection.driver_connection)
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", on_cursor)
+    if not database.is_sqlite:
+        event.listen(engine, "checkout", on_checkout)
     try:
         yield statements
+        await asyncio.sleep(0)  # asyncpg calls its query loggers soon after each query
     finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+        event.remove(engine, "before_cursor_execute", on_cursor)
+        if not database.is_sqlite:
+            event.remove(engine, "checkout", on_checkout)
+        for driver in drivers:
+            driver.remove_query_logger(on_query)

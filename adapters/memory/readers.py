@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from adapters.memory.store import InMemoryStore, Tables
 from application.dto import (
+    Actor,
     CommentDTO,
     Credentials,
     Page,
@@ -20,6 +21,7 @@ from application.dto import (
     UserWithPostsDTO,
 )
 from application.ports.readers import CredentialsReader, PostReader, UserReader
+from domain.posts import Post, is_visible
 from domain.text import fold_case
 from domain.users import User, is_email_login
 
@@ -52,22 +54,22 @@ class InMemoryUserReader(UserReader):
         ]
         return [UserDTO.from_entity(u) for u in found[page.skip : page.skip + page.limit]]
 
-    async def get_with_posts(self, user_id: int) -> UserWithPostsDTO | None:
+    async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
         tables = self._store.committed
         user = tables.users.get(user_id)
         if user is None:
             return None
-        posts = sorted((p for p in tables.posts.values() if p.author_id == user_id), key=lambda p: p.id or 0)
+        posts = _posts_of(tables, user_id, viewer)
         return UserWithPostsDTO(user=UserDTO.from_entity(user), posts=[PostDTO.from_entity(p) for p in posts])
 
-    async def get_profile(self, user_id: int) -> ProfileDTO | None:
+    async def get_profile(self, user_id: int, *, viewer: Actor | None) -> ProfileDTO | None:
         tables = self._store.committed
         user = tables.users.get(user_id)
         if user is None:
             return None
         posts = [
             PostWithCommentsDTO(post=PostDTO.from_entity(p), comments=_comments_of(tables, p.id or 0))
-            for p in _by_id(p for p in tables.posts.values() if p.author_id == user_id)
+            for p in _posts_of(tables, user_id, viewer)
         ]
         return ProfileDTO(
             user=UserDTO.from_entity(user),
@@ -97,22 +99,24 @@ class InMemoryPostReader(PostReader):
     def __init__(self, store: InMemoryStore) -> None:
         self._store = store
 
-    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
+    async def list_page(self, page: Page, post_filter: PostFilter, *, viewer: Actor | None) -> list[PostWithAuthorDTO]:
         tables = self._store.committed
         posts = _by_id(
             p
             for p in tables.posts.values()
-            if post_filter.author_id in (None, p.author_id) and post_filter.published in (None, p.published)
+            if post_filter.author_id in (None, p.author_id)
+            and post_filter.published in (None, p.published)
+            and _visible(p, viewer)
         )
         return [
             PostWithAuthorDTO(post=PostDTO.from_entity(p), author=_summary(tables.users[p.author_id]))
             for p in _paged(posts, page)
         ]
 
-    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
+    async def get_detail(self, post_id: int, *, viewer: Actor | None) -> PostDetailDTO | None:
         tables = self._store.committed
         post = tables.posts.get(post_id)
-        if post is None:
+        if post is None or not _visible(post, viewer):
             return None
         return PostDetailDTO(
             post=PostDTO.from_entity(post),
@@ -120,9 +124,26 @@ class InMemoryPostReader(PostReader):
             comments=_comments_of(tables, post_id),
         )
 
-    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
+    async def comments(self, post_id: int, page: Page, *, viewer: Actor | None) -> list[CommentDTO] | None:
         tables = self._store.committed
-        return _paged(_comments_of(tables, post_id), page) if post_id in tables.posts else None
+        post = tables.posts.get(post_id)
+        if post is None or not _visible(post, viewer):
+            return None
+        return _paged(_comments_of(tables, post_id), page)
+
+
+def _visible(post: Post, viewer: Actor | None) -> bool:
+    return is_visible(
+        published=post.published,
+        author_id=post.author_id,
+        viewer_id=None if viewer is None else viewer.id,
+        viewer_is_superuser=viewer is not None and viewer.is_superuser,
+    )
+
+
+def _posts_of(tables: Tables, author_id: int, viewer: Actor | None) -> list[Post]:
+    """The author's posts that ``viewer`` may see, by id."""
+    return _by_id(p for p in tables.posts.values() if p.author_id == author_id and _visible(p, viewer))
 
 
 def _by_id(entities: Iterable[E]) -> list[E]:

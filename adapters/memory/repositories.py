@@ -32,9 +32,11 @@ class InMemoryUserRepository(UserRepository):
     async def get(self, user_id: int) -> User | None:
         return self._tables.users.get(user_id)
 
-    async def delete(self, user: User) -> None:
-        assert user.id is not None
-        self._tables.delete_user(user.id)
+    async def delete(self, user_id: int) -> bool:
+        if user_id not in self._tables.users:
+            return False
+        self._tables.delete_user(user_id)
+        return True
 
     async def lock(self, user_ids: Sequence[int]) -> list[User]:
         # The unit of work holds the store's writer lock already.
@@ -60,9 +62,11 @@ class InMemoryPostRepository(PostRepository):
     async def get(self, post_id: int) -> Post | None:
         return self._tables.posts.get(post_id)
 
-    async def delete(self, post: Post) -> None:
-        assert post.id is not None
-        self._tables.delete_post(post.id)
+    async def delete(self, post_id: int) -> bool:
+        if post_id not in self._tables.posts:
+            return False
+        self._tables.delete_post(post_id)
+        return True
 
     async def add_many(self, posts: Sequence[Post]) -> None:
         for post in posts:

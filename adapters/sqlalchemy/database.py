@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
@@ -13,20 +16,26 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.util import greenlet_spawn
 
+from adapters.sqlalchemy.errors import storage_error, storage_errors
 from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.mappers import start_mappers
+from adapters.sqlalchemy.rows import CoreRows, DriverRows, Rows, Statements
 from application.dto import PoolStatus
+from application.errors import ConnectionLost
 from application.ports.database import Database
 from domain.text import fold_case
 
 _WRITES = "inkwell_writes"
+COMMIT_OUTCOME_WAIT_SECONDS = 1.0
+logger = logging.getLogger("inkwell.database")
 
 
 @dataclass(frozen=True, kw_only=True)
 class PoolSettings:
-    size: int = 5
-    max_overflow: int = 10
+    size: int = 10
+    max_overflow: int = 0
     timeout: float = 30.0
     recycle: int = 1800
     pre_ping: bool = False
@@ -64,6 +73,8 @@ class SqlAlchemyDatabase(Database):
         self.engine = _create_engine(self.url, pool, echo, application_name)
         self.gate = FairGate(pool.size + pool.max_overflow, pool.timeout)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self._statements = Statements(self.engine.dialect)
+        self._statement_timeout_sql: str | None = None
         self._counters = _PoolCounters()
         self._counters.listen(self.engine)
         if self.is_sqlite:
@@ -71,11 +82,13 @@ class SqlAlchemyDatabase(Database):
             self._single_read_engine = self._consistent_read_engine = self.engine
         else:
             _replace_closed_connections_at_checkout(self.engine)
+            _invalidate_lost_connections(self.engine)
             self._consistent_read_engine = self.engine.execution_options(
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
             if pool.statement_timeout_ms:
-                _install_statement_timeout(self.engine, pool.statement_timeout_ms)
+                self._statement_timeout_sql = _statement_timeout_sql(pool.statement_timeout_ms)
+                _install_statement_timeout(self.engine, self._statement_timeout_sql)
                 # SET LOCAL needs a transaction: single reads give up autocommit for it.
                 self._single_read_engine = self.engine.execution_options(postgresql_readonly=True)
             else:
@@ -89,15 +102,81 @@ class SqlAlchemyDatabase(Database):
 
     @asynccontextmanager
     async def read_one(self) -> AsyncIterator[AsyncConnection]:
-        """A connection for a read of one statement."""
-        async with self.gate.slot(), self._single_read_engine.connect() as connection:
-            yield connection
+        """A connection for a read of one statement. The store's failures in the block
+        surface as application errors (``ConnectionLost``, ``StorageTimeout`` ...)."""
+        with storage_errors():
+            async with self.gate.slot(), self._single_read_engine.connect() as connection:
+                yield connection
 
     @asynccontextmanager
     async def read_consistent(self) -> AsyncIterator[AsyncConnection]:
-        """A connection whose statements all see the same committed state."""
-        async with self.gate.slot(), self._consistent_read_engine.connect() as connection:
-            yield connection
+        """A connection whose statements all see the same committed state; failures as
+        for ``read_one``."""
+        with storage_errors():
+            async with self.gate.slot(), self._consistent_read_engine.connect() as connection:
+                yield connection
+
+    @asynccontextmanager
+    async def rows(self, *, consistent: bool = False) -> AsyncIterator[Rows]:
+        """Where readers run their statements: one statement, or (``consistent``) several
+        that all see the same committed state. Failures as for ``read_one``."""
+        if self.is_sqlite:
+            async with self.read_consistent() if consistent else self.read_one() as connection:
+                yield CoreRows(connection)
+            return
+        with storage_errors():
+            async with self.gate.slot(), self._driver_connection() as driver:
+                if consistent:
+                    async with driver.transaction(isolation="repeatable_read", readonly=True):
+                        yield DriverRows(driver, self._statements)
+                elif self._statement_timeout_sql:
+                    async with driver.transaction(readonly=True):
+                        await driver.execute(self._statement_timeout_sql)
+                        yield DriverRows(driver, self._statements)
+                else:
+                    yield DriverRows(driver, self._statements)
+
+    @asynccontextmanager
+    async def _driver_connection(self) -> AsyncIterator[Any]:
+        """A pooled connection's asyncpg connection, checked out of SQLAlchemy's pool (with its
+        events: the closed-connection check, the counters) and returned to it."""
+        pooled = await greenlet_spawn(self.engine.sync_engine.pool.connect)
+        driver: Any = pooled.driver_connection
+        try:
+            yield driver
+        except Exception as error:
+            # A connection the server gave up (its socket may not have closed yet) is thrown
+            # away rather than handed to the next reader.
+            named = storage_error(error)
+            if driver.is_closed() or isinstance(named, ConnectionLost):
+                await greenlet_spawn(pooled.invalidate, error)
+                if named is None:
+                    raise ConnectionLost() from error
+            raise
+        except BaseException as error:  # cancelled half-way through a statement
+            await greenlet_spawn(pooled.invalidate, error)
+            raise
+        finally:
+            await greenlet_spawn(pooled.close)
+
+    async def commit_outcome(self, transaction_id: str) -> bool | None:
+        """PostgreSQL: whether the transaction with this id committed, asked on a fresh
+        connection after its own connection broke during COMMIT. None when the server cannot
+        say (unreachable, or the transaction not over within a second). The caller holds a
+        gate slot already, and has given its own connection back."""
+        deadline = time.monotonic() + COMMIT_OUTCOME_WAIT_SECONDS
+        while True:
+            try:
+                async with self._driver_connection() as driver:
+                    status = await driver.fetchval("SELECT pg_xact_status($1::text::xid8)", transaction_id)
+            except Exception as error:  # any failure to ask leaves the outcome unknown
+                logger.warning("commit outcome of transaction %s unknown: %r", transaction_id, error)
+                return None
+            if status in ("committed", "aborted"):
+                return bool(status == "committed")
+            if time.monotonic() > deadline:
+                return None
+            await asyncio.sleep(0.05)  # still in progress: its backend is ending it
 
     async def ping(self) -> None:
         async with self.read_one() as connection:
@@ -200,11 +279,25 @@ def _replace_closed_connections_at_checkout(engine: AsyncEngine) -> None:
             raise DisconnectionError("the server closed this connection while it was idle in the pool")
 
 
-def _install_statement_timeout(engine: AsyncEngine, milliseconds: int) -> None:
-    """``SET LOCAL`` at the start of every transaction: it ends with the transaction, so it
-    also holds through PgBouncer in transaction mode, where a session-level SET or a
+def _invalidate_lost_connections(engine: AsyncEngine) -> None:
+    """A connection the server reported lost (an administrator or crash shutdown, a server
+    shutting down) is thrown away even while asyncpg has not yet seen its socket close,
+    which is all SQLAlchemy's own disconnect check asks."""
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if not context.is_disconnect and isinstance(storage_error(context.original_exception), ConnectionLost):
+            context.is_disconnect = True
+
+
+def _statement_timeout_sql(milliseconds: int) -> str:
+    """``SET LOCAL``, run at the start of every transaction: it ends with the transaction, so
+    it also holds through PgBouncer in transaction mode, where a session-level SET or a
     startup parameter would leak to other clients or be refused."""
-    statement = f"SET LOCAL statement_timeout = {int(milliseconds)}"
+    return f"SET LOCAL statement_timeout = {int(milliseconds)}"
+
+
+def _install_statement_timeout(engine: AsyncEngine, statement: str) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:

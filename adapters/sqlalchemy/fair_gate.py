@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from application.errors import PoolExhausted
 
 
 class FairGate:
@@ -34,8 +34,8 @@ class FairGate:
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        """Hold one slot for the block. Raises SQLAlchemy's pool ``TimeoutError`` after
-        ``timeout`` seconds of waiting, as the pool itself would."""
+        """Hold one slot for the block. Raises ``PoolExhausted`` after ``timeout`` seconds
+        of waiting."""
         await self._acquire()
         try:
             yield
@@ -59,7 +59,7 @@ class FairGate:
                 self._waiters.remove(granted)
             if isinstance(error, TimeoutError):
                 self.timeouts += 1
-                raise PoolTimeout(f"no database connection free within {self.timeout} s") from None
+                raise PoolExhausted() from None
             raise
 
     def _release(self) -> None:

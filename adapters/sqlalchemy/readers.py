@@ -1,4 +1,5 @@
-"""Readers: Core selects straight into DTOs, prepared once, with no ORM in the way."""
+"""Readers: Core selects straight into DTOs, compiled once, with no ORM in the way (and on
+PostgreSQL run by the driver itself: see ``rows``)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Row, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Boolean, Integer, Select, bindparam, func, or_, select
 
-from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.replicas import ReadConnections
+from adapters.sqlalchemy.rows import Row
 from adapters.sqlalchemy.tables import access_tokens, comments, follows, is_storable_id, posts, users
 from application.dto import (
+    Actor,
     CommentDTO,
     Credentials,
     Page,
@@ -27,6 +29,7 @@ from application.dto import (
     UserWithPostsDTO,
 )
 from application.ports.readers import CredentialsReader, PostReader, UserReader
+from application.transactions import reads_run_again_when_lost
 from domain.text import fold_case
 from domain.users import is_email_login
 
@@ -49,6 +52,7 @@ _POST_COLUMNS = (
     posts.c.created_at,
     posts.c.updated_at,
 )
+_POST_FIELDS = tuple(column.name for column in _POST_COLUMNS)
 _SEARCH_ESCAPE = "\\"
 _skip: BindParameter[int] = bindparam("skip")
 _limit: BindParameter[int] = bindparam("limit")
@@ -76,7 +80,16 @@ _search = (
     .offset(_skip)
     .limit(_limit)
 )
-_posts_of_author = select(*_POST_COLUMNS).where(posts.c.author_id == bindparam("user_id")).order_by(posts.c.id)
+# domain.posts.is_visible in SQL, with the viewer as bound parameters (see _viewer): a
+# published post, or the viewer's own, or any post when the viewer sees every draft.
+_visible = or_(
+    posts.c.published.is_(True),
+    posts.c.author_id == bindparam("viewer_id", type_=Integer()),
+    bindparam("viewer_sees_all", type_=Boolean()),
+)
+_posts_of_author = (
+    select(*_POST_COLUMNS).where(posts.c.author_id == bindparam("user_id"), _visible).order_by(posts.c.id)
+)
 _credentials_columns = (users.c.id, users.c.hashed_password, users.c.is_active)
 _credentials_by_email = select(*_credentials_columns).where(func.lower(users.c.email) == bindparam("login"))
 _credentials_by_username = select(*_credentials_columns).where(users.c.username == bindparam("login"))
@@ -93,8 +106,9 @@ _user_by_token = (
 
 _SUMMARY_COLUMNS = (users.c.id, users.c.username, users.c.full_name)
 _COMMENT_COLUMNS = (comments.c.id, comments.c.post_id, comments.c.author_id, comments.c.content, comments.c.created_at)
-_posts_ids_of_author = select(posts.c.id).where(posts.c.author_id == bindparam("user_id")).scalar_subquery()
-# One statement for every comment on every post of the author: no IN list that grows with the rows.
+_posts_ids_of_author = select(posts.c.id).where(posts.c.author_id == bindparam("user_id"), _visible).scalar_subquery()
+# One statement for every comment on every post of the author that the viewer may see: no
+# IN list that grows with the rows.
 _comments_on_posts_of_author = (
     select(*_COMMENT_COLUMNS).where(comments.c.post_id.in_(_posts_ids_of_author)).order_by(comments.c.id)
 )
@@ -121,19 +135,40 @@ _AUTHOR_COLUMNS = (
     _author.c.full_name.label("author_full_name"),
 )
 _posts_with_authors = select(*_POST_COLUMNS, *_AUTHOR_COLUMNS).join(_author, _author.c.id == posts.c.author_id)
-_post_with_author = _posts_with_authors.where(posts.c.id == bindparam("post_id"))
-_post_exists = select(posts.c.id).where(posts.c.id == bindparam("post_id"))
+_post_with_author = _posts_with_authors.where(posts.c.id == bindparam("post_id"), _visible)
+_post_exists = select(posts.c.id).where(posts.c.id == bindparam("post_id"), _visible)
 _comments_of_post = select(*_COMMENT_COLUMNS).where(comments.c.post_id == bindparam("post_id")).order_by(comments.c.id)
 _comments_of_post_page = _comments_of_post.offset(_skip).limit(_limit)
 
 
-def _post_with_author_dto(row: Row[Any, *tuple[Any, ...]]) -> PostWithAuthorDTO:
-    values = row._mapping
+def _posts_list(*, by_author: bool, published: bool | None) -> Select[Any]:
+    statement = _posts_with_authors.where(_visible)
+    if by_author:
+        statement = statement.where(posts.c.author_id == bindparam("author_id"))
+    if published is not None:
+        statement = statement.where(posts.c.published.is_(published))
+    return statement.order_by(posts.c.id).offset(_skip).limit(_limit)
+
+
+# The posts list, one statement per shape of the filter: (by author?, published).
+_posts_lists = {
+    (by_author, published): _posts_list(by_author=by_author, published=published)
+    for by_author in (False, True)
+    for published in (None, True, False)
+}
+
+
+def _viewer(viewer: Actor | None) -> dict[str, Any]:
+    """The bound parameters of ``_visible``. No row has id 0, so 0 is the anonymous viewer."""
+    if viewer is None:
+        return {"viewer_id": 0, "viewer_sees_all": False}
+    return {"viewer_id": viewer.id, "viewer_sees_all": viewer.is_superuser}
+
+
+def _post_with_author_dto(row: Row) -> PostWithAuthorDTO:
     return PostWithAuthorDTO(
-        post=PostDTO(**{column.name: values[column.name] for column in _POST_COLUMNS}),
-        author=UserSummaryDTO(
-            id=values["author_id_"], username=values["author_username"], full_name=values["author_full_name"]
-        ),
+        post=PostDTO(**{name: row[name] for name in _POST_FIELDS}),
+        author=UserSummaryDTO(id=row["author_id_"], username=row["author_username"], full_name=row["author_full_name"]),
     )
 
 
@@ -143,6 +178,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+@reads_run_again_when_lost
 class SqlAlchemyUserReader(UserReader):
     def __init__(self, database: ReadConnections) -> None:
         self._db = database
@@ -150,52 +186,53 @@ class SqlAlchemyUserReader(UserReader):
     async def get(self, user_id: int) -> UserDTO | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.read_one() as connection:
-            row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
-        return None if row is None else UserDTO(**row._mapping)
+        async with self._db.rows() as rows:
+            row = await rows.first(_user_by_id, {"user_id": user_id})
+        return None if row is None else UserDTO(**row)
 
     async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
         statement = _active_users_newest_first if active_only else _users_by_id
-        async with self._db.read_one() as connection:
-            result = await connection.execute(statement, {"skip": page.skip, "limit": page.limit})
-        return [UserDTO(**row._mapping) for row in result]
+        async with self._db.rows() as rows:
+            found = await rows.all(statement, {"skip": page.skip, "limit": page.limit})
+        return [UserDTO(**row) for row in found]
 
     async def search(self, query: str, page: Page) -> list[UserDTO]:
         parameters = {"pattern": like_pattern(query), "skip": page.skip, "limit": page.limit}
-        async with self._db.read_one() as connection:
-            result = await connection.execute(_search, parameters)
-        return [UserDTO(**row._mapping) for row in result]
+        async with self._db.rows() as rows:
+            found = await rows.all(_search, parameters)
+        return [UserDTO(**row) for row in found]
 
-    async def get_with_posts(self, user_id: int) -> UserWithPostsDTO | None:
+    async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_user_by_id, {"user_id": user_id})).first()
-            if row is None:
+        async with self._db.rows(consistent=True) as rows:
+            user = await rows.first(_user_by_id, {"user_id": user_id})
+            if user is None:
                 return None
-            post_rows = await connection.execute(_posts_of_author, {"user_id": user_id})
-        return UserWithPostsDTO(user=UserDTO(**row._mapping), posts=[PostDTO(**p._mapping) for p in post_rows])
+            posts_found = await rows.all(_posts_of_author, {"user_id": user_id, **_viewer(viewer)})
+        return UserWithPostsDTO(user=UserDTO(**user), posts=[PostDTO(**p) for p in posts_found])
 
-    async def get_profile(self, user_id: int) -> ProfileDTO | None:
+    async def get_profile(self, user_id: int, *, viewer: Actor | None) -> ProfileDTO | None:
         if not is_storable_id(user_id):
             return None
         parameters = {"user_id": user_id}
-        async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_user_by_id, parameters)).first()
-            if row is None:
+        seen = {**parameters, **_viewer(viewer)}
+        async with self._db.rows(consistent=True) as rows:
+            user = await rows.first(_user_by_id, parameters)
+            if user is None:
                 return None
-            post_rows = (await connection.execute(_posts_of_author, parameters)).all()
-            comment_rows = (await connection.execute(_comments_on_posts_of_author, parameters)).all()
-            followers = (await connection.execute(_followers, parameters)).all()
-            following = (await connection.execute(_following, parameters)).all()
+            posts_found = await rows.all(_posts_of_author, seen)
+            comments_found = await rows.all(_comments_on_posts_of_author, seen)
+            followers = await rows.all(_followers, parameters)
+            following = await rows.all(_following, parameters)
         comments_by_post: dict[int, list[CommentDTO]] = defaultdict(list)
-        for comment in comment_rows:
-            comments_by_post[comment.post_id].append(CommentDTO(**comment._mapping))
+        for comment in comments_found:
+            comments_by_post[comment["post_id"]].append(CommentDTO(**comment))
         return ProfileDTO(
-            user=UserDTO(**row._mapping),
-            posts=[PostWithCommentsDTO(post=PostDTO(**p._mapping), comments=comments_by_post[p.id]) for p in post_rows],
-            followers=[UserSummaryDTO(**f._mapping) for f in followers],
-            following=[UserSummaryDTO(**f._mapping) for f in following],
+            user=UserDTO(**user),
+            posts=[PostWithCommentsDTO(post=PostDTO(**p), comments=comments_by_post[p["id"]]) for p in posts_found],
+            followers=[UserSummaryDTO(**f) for f in followers],
+            following=[UserSummaryDTO(**f) for f in following],
         )
 
     async def followers(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
@@ -207,14 +244,14 @@ class SqlAlchemyUserReader(UserReader):
     async def _linked(self, statement: Select[Any], user_id: int, page: Page) -> list[UserSummaryDTO] | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.read_consistent() as connection:
-            if (await connection.execute(_user_exists, {"user_id": user_id})).first() is None:
+        async with self._db.rows(consistent=True) as rows:
+            if await rows.first(_user_exists, {"user_id": user_id}) is None:
                 return None
-            parameters = {"user_id": user_id, "skip": page.skip, "limit": page.limit}
-            rows = await connection.execute(statement, parameters)
-        return [UserSummaryDTO(**r._mapping) for r in rows]
+            found = await rows.all(statement, {"user_id": user_id, "skip": page.skip, "limit": page.limit})
+        return [UserSummaryDTO(**row) for row in found]
 
     async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
+        # Lists of any length: SQLAlchemy's execution path expands them (an import, not a hot read).
         if not emails and not usernames:
             return set(), set()
         lowered = [fold_case(e) for e in emails]
@@ -222,55 +259,54 @@ class SqlAlchemyUserReader(UserReader):
             or_(func.lower(users.c.email).in_(lowered), users.c.username.in_(list(usernames)))
         )
         async with self._db.read_one() as connection:
-            rows = (await connection.execute(statement)).all()
-        return {email for email, _ in rows} & set(lowered), {name for _, name in rows} & set(usernames)
+            found = (await connection.execute(statement)).all()
+        return {email for email, _ in found} & set(lowered), {name for _, name in found} & set(usernames)
 
 
+@reads_run_again_when_lost
 class SqlAlchemyPostReader(PostReader):
     def __init__(self, database: ReadConnections) -> None:
         self._db = database
 
-    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
-        statement = _posts_with_authors
-        if post_filter.author_id is not None:
-            if not is_storable_id(post_filter.author_id):
-                return []
-            statement = statement.where(posts.c.author_id == post_filter.author_id)
-        if post_filter.published is not None:
-            statement = statement.where(posts.c.published.is_(post_filter.published))
-        statement = statement.order_by(posts.c.id).offset(page.skip).limit(page.limit)
-        async with self._db.read_one() as connection:
-            rows = await connection.execute(statement)
-        return [_post_with_author_dto(row) for row in rows]
+    async def list_page(self, page: Page, post_filter: PostFilter, *, viewer: Actor | None) -> list[PostWithAuthorDTO]:
+        author_id = post_filter.author_id
+        if author_id is not None and not is_storable_id(author_id):
+            return []
+        statement = _posts_lists[author_id is not None, post_filter.published]
+        parameters = {"skip": page.skip, "limit": page.limit, **_viewer(viewer)}
+        if author_id is not None:
+            parameters["author_id"] = author_id
+        async with self._db.rows() as rows:
+            found = await rows.all(statement, parameters)
+        return [_post_with_author_dto(row) for row in found]
 
-    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
+    async def get_detail(self, post_id: int, *, viewer: Actor | None) -> PostDetailDTO | None:
         if not is_storable_id(post_id):
             return None
-        async with self._db.read_consistent() as connection:
-            row = (await connection.execute(_post_with_author, {"post_id": post_id})).first()
-            if row is None:
+        async with self._db.rows(consistent=True) as rows:
+            post = await rows.first(_post_with_author, {"post_id": post_id, **_viewer(viewer)})
+            if post is None:
                 return None
-            comment_rows = await connection.execute(_comments_of_post, {"post_id": post_id})
-        found = _post_with_author_dto(row)
-        return PostDetailDTO(
-            post=found.post, author=found.author, comments=[CommentDTO(**c._mapping) for c in comment_rows]
-        )
+            comments_found = await rows.all(_comments_of_post, {"post_id": post_id})
+        found = _post_with_author_dto(post)
+        return PostDetailDTO(post=found.post, author=found.author, comments=[CommentDTO(**c) for c in comments_found])
 
-    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
+    async def comments(self, post_id: int, page: Page, *, viewer: Actor | None) -> list[CommentDTO] | None:
         if not is_storable_id(post_id):
             return None
-        async with self._db.read_consistent() as connection:
-            if (await connection.execute(_post_exists, {"post_id": post_id})).first() is None:
+        async with self._db.rows(consistent=True) as rows:
+            if await rows.first(_post_exists, {"post_id": post_id, **_viewer(viewer)}) is None:
                 return None
             parameters = {"post_id": post_id, "skip": page.skip, "limit": page.limit}
-            rows = await connection.execute(_comments_of_post_page, parameters)
-        return [CommentDTO(**c._mapping) for c in rows]
+            found = await rows.all(_comments_of_post_page, parameters)
+        return [CommentDTO(**c) for c in found]
 
 
+@reads_run_again_when_lost
 class SqlAlchemyCredentialsReader(CredentialsReader):
     """Always on the primary: a token just issued, or a password just changed, must count."""
 
-    def __init__(self, database: SqlAlchemyDatabase) -> None:
+    def __init__(self, database: ReadConnections) -> None:
         self._db = database
 
     async def find_credentials(self, login: str) -> Credentials | None:
@@ -278,13 +314,13 @@ class SqlAlchemyCredentialsReader(CredentialsReader):
             statement, parameters = _credentials_by_email, {"login": fold_case(login)}
         else:
             statement, parameters = _credentials_by_username, {"login": login}
-        async with self._db.read_one() as connection:
-            row = (await connection.execute(statement, parameters)).first()
+        async with self._db.rows() as rows:
+            row = await rows.first(statement, parameters)
         if row is None:
             return None
-        return Credentials(user_id=row.id, hashed_password=row.hashed_password, is_active=row.is_active)
+        return Credentials(user_id=row["id"], hashed_password=row["hashed_password"], is_active=row["is_active"])
 
     async def user_for_token(self, token_hash: str, now: datetime) -> UserDTO | None:
-        async with self._db.read_one() as connection:
-            row = (await connection.execute(_user_by_token, {"token_hash": token_hash, "now": now})).first()
-        return None if row is None else UserDTO(**row._mapping)
+        async with self._db.rows() as rows:
+            row = await rows.first(_user_by_token, {"token_hash": token_hash, "now": now})
+        return None if row is None else UserDTO(**row)

@@ -6,26 +6,24 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
+from adapters.sqlalchemy.rows import Rows
+from application.errors import StorageUnavailable
 
 logger = logging.getLogger("inkwell.replicas")
-# What failing to get a replica connection looks like: refused, unreachable, starting up,
-# or its pool full. A failure after the connection was handed out is not retried.
-UNREACHABLE = (OSError, DBAPIError, PoolTimeout)
+T = TypeVar("T")
 
 
 class ReadConnections(Protocol):
     """Where readers get their connections: one database, or a replica router."""
 
-    def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
+    def rows(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Rows]: ...
 
-    def read_consistent(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
+    def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]: ...
 
 
 class ReplicaRouter:
@@ -51,21 +49,19 @@ class ReplicaRouter:
     def degraded(self) -> bool:
         return self._monotonic() < self._skip_until
 
+    def rows(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Rows]:
+        return self._route(lambda database: database.rows(consistent=consistent))
+
     def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]:
         return self._route(lambda database: database.read_one())
 
-    def read_consistent(self) -> AbstractAsyncContextManager[AsyncConnection]:
-        return self._route(lambda database: database.read_consistent())
-
     @asynccontextmanager
-    async def _route(
-        self, open_on: Callable[[SqlAlchemyDatabase], AbstractAsyncContextManager[AsyncConnection]]
-    ) -> AsyncIterator[AsyncConnection]:
+    async def _route(self, open_on: Callable[[SqlAlchemyDatabase], AbstractAsyncContextManager[T]]) -> AsyncIterator[T]:
         if not self.degraded:
             on_replica = open_on(self.replica)
             try:
                 connection = await on_replica.__aenter__()
-            except UNREACHABLE as error:
+            except StorageUnavailable as error:  # refused, unreachable, starting up, or its pool full
                 self._mark_degraded(error)
             else:
                 async with _closing(on_replica):
@@ -80,7 +76,7 @@ class ReplicaRouter:
 
 
 @asynccontextmanager
-async def _closing(entered: AbstractAsyncContextManager[AsyncConnection]) -> AsyncIterator[None]:
+async def _closing(entered: AbstractAsyncContextManager[T]) -> AsyncIterator[None]:
     """Exit an already entered context manager as ``async with`` would have."""
     try:
         yield

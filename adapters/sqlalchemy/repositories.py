@@ -7,7 +7,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Result, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sqlalchemy.errors import constraint_errors
+from adapters.sqlalchemy.errors import storage_errors
 from adapters.sqlalchemy.tables import access_tokens, follows, is_storable_id, posts, users
 from application.ports.repositories import (
     CommentRepository,
@@ -33,7 +33,7 @@ def _rowcount(result: Result[Any]) -> int:
 
 async def flush(session: AsyncSession) -> None:
     """Flush, turning a known constraint violation into its application error."""
-    with constraint_errors():
+    with storage_errors():
         await session.flush()
 
 
@@ -50,10 +50,12 @@ class SqlAlchemyUserRepository(UserRepository):
             return None
         return await self._session.get(User, user_id)
 
-    async def delete(self, user: User) -> None:
-        # Posts and tokens go with the user through ON DELETE CASCADE.
-        await self._session.delete(user)
-        await flush(self._session)
+    async def delete(self, user_id: int) -> bool:
+        # What belongs to the user goes with it through ON DELETE CASCADE. A row another
+        # transaction deleted first counts 0: PostgreSQL waits for that one, then re-checks.
+        if not is_storable_id(user_id):
+            return False
+        return _rowcount(await self._session.execute(delete(users).where(users.c.id == user_id))) == 1
 
     async def lock(self, user_ids: Sequence[int]) -> list[User]:
         # PostgreSQL locks the rows as the sorted scan returns them: lowest id first.
@@ -83,10 +85,11 @@ class SqlAlchemyPostRepository(PostRepository):
             return None
         return await self._session.get(Post, post_id)
 
-    async def delete(self, post: Post) -> None:
+    async def delete(self, post_id: int) -> bool:
         # Comments go with the post through ON DELETE CASCADE.
-        await self._session.delete(post)
-        await flush(self._session)
+        if not is_storable_id(post_id):
+            return False
+        return _rowcount(await self._session.execute(delete(posts).where(posts.c.id == post_id))) == 1
 
     async def add_many(self, new_posts: Sequence[Post]) -> None:
         # A Core executemany: multi-row INSERTs on PostgreSQL, one prepared statement run

@@ -3,10 +3,11 @@ from __future__ import annotations
 from contextlib import AsyncExitStack
 from typing import cast
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
-from adapters.sqlalchemy.errors import constraint_errors
+from adapters.sqlalchemy.errors import storage_error, storage_errors
 from adapters.sqlalchemy.repositories import (
     SqlAlchemyCommentRepository,
     SqlAlchemyFollowRepository,
@@ -14,6 +15,7 @@ from adapters.sqlalchemy.repositories import (
     SqlAlchemyTokenRepository,
     SqlAlchemyUserRepository,
 )
+from application.errors import ApplicationError, CommitOutcomeUnknown, ConnectionLost
 from application.ports.unit_of_work import UnitOfWork
 
 
@@ -41,17 +43,43 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.tokens = SqlAlchemyTokenRepository(self._session)
 
     async def _commit(self) -> None:
-        with constraint_errors():
-            await self._session.commit()
+        # Pending changes go out before COMMIT, so a connection lost while sending them is
+        # a plain loss (nothing saved); only one lost during COMMIT leaves the outcome unknown.
+        with storage_errors():
+            await self._session.flush()
+            transaction_id = await self._transaction_id()
+        try:
+            with storage_errors(committing=True):
+                await self._session.commit()
+        except CommitOutcomeUnknown as unknown:
+            await self._session.close()  # gives the dead connection back before asking on another
+            committed = None if transaction_id is None else await self._database.commit_outcome(transaction_id)
+            if committed is None:
+                raise
+            if not committed:
+                raise ConnectionLost() from unknown
+
+    async def _transaction_id(self) -> str | None:
+        """PostgreSQL's id of this transaction, if it wrote anything: what lets a commit
+        whose answer was lost be looked up afterwards."""
+        if self._database.is_sqlite:
+            return None
+        found = await self._session.execute(text("SELECT pg_current_xact_id_if_assigned()::text"))
+        transaction_id: str | None = found.scalar_one()
+        return transaction_id
 
     async def _rollback(self) -> None:
-        await self._session.rollback()
+        with storage_errors():
+            await self._session.rollback()
 
     async def _close(self) -> None:
         try:
             await self._session.close()
         finally:
             await self._slot.aclose()
+
+    def _storage_error(self, error: Exception) -> ApplicationError | None:
+        return storage_error(error)
 
     async def _begin_savepoint(self) -> object:
         return await self._session.begin_nested()

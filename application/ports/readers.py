@@ -1,4 +1,9 @@
-"""Readers: the read side. They return DTOs, never entities, and change nothing."""
+"""Readers: the read side. They return DTOs, never entities, and change nothing.
+
+Drafts are private: every read of posts takes the ``viewer`` (an ``Actor``, or None for an
+anonymous caller) and answers as if the drafts that viewer may not see
+(``domain.posts.is_visible``) did not exist, their comments included.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from application.dto import (
+    Actor,
     CommentDTO,
     Credentials,
     Page,
@@ -37,13 +43,15 @@ class UserReader(ABC):
         ``%``, ``_`` and ``\\`` match themselves), ordered by id."""
 
     @abstractmethod
-    async def get_with_posts(self, user_id: int) -> UserWithPostsDTO | None:
-        """One user with all their posts ordered by id, or None."""
+    async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
+        """One user with all their posts that ``viewer`` may see, ordered by id; or None if
+        there is no such user."""
 
     @abstractmethod
-    async def get_profile(self, user_id: int) -> ProfileDTO | None:
-        """One user with their posts (each with its comments), followers and following,
-        all ordered by id; or None. A constant number of statements, whatever the rows."""
+    async def get_profile(self, user_id: int, *, viewer: Actor | None) -> ProfileDTO | None:
+        """One user with their posts that ``viewer`` may see (each with its comments),
+        followers and following, all ordered by id; or None if there is no such user. A
+        constant number of statements, whatever the rows or the viewer."""
 
     @abstractmethod
     async def followers(self, user_id: int, page: Page) -> list[UserSummaryDTO] | None:
@@ -63,16 +71,21 @@ class PostReader(ABC):
     """Queries over posts and comments; each call sees one consistent state of the store."""
 
     @abstractmethod
-    async def list_page(self, page: Page, post_filter: PostFilter) -> list[PostWithAuthorDTO]:
-        """Posts with their authors, ordered by id, narrowed by the filter."""
+    async def list_page(self, page: Page, post_filter: PostFilter, *, viewer: Actor | None) -> list[PostWithAuthorDTO]:
+        """The posts ``viewer`` may see, with their authors, ordered by id, narrowed by the
+        filter and then paged: with ``published`` None, every published post and the drafts
+        the viewer may see; True, published posts only; False, only the drafts the viewer
+        may see (their own; every draft for a superuser; none when anonymous)."""
 
     @abstractmethod
-    async def get_detail(self, post_id: int) -> PostDetailDTO | None:
-        """One post with its author and its comments ordered by id, or None."""
+    async def get_detail(self, post_id: int, *, viewer: Actor | None) -> PostDetailDTO | None:
+        """One post with its author and its comments ordered by id; None if there is no such
+        post or ``viewer`` may not see it."""
 
     @abstractmethod
-    async def comments(self, post_id: int, page: Page) -> list[CommentDTO] | None:
-        """A post's comments ordered by id; None if there is no such post."""
+    async def comments(self, post_id: int, page: Page, *, viewer: Actor | None) -> list[CommentDTO] | None:
+        """A post's comments ordered by id; None if there is no such post or ``viewer`` may
+        not see it."""
 
 
 class CredentialsReader(ABC):

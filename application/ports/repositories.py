@@ -29,8 +29,10 @@ class UserRepository(ABC):
         """The user with this id, or None."""
 
     @abstractmethod
-    async def delete(self, user: User) -> None:
-        """Remove the user with everything that belongs to them (posts, tokens)."""
+    async def delete(self, user_id: int) -> bool:
+        """Remove the user with everything that belongs to them (posts, comments, follow
+        links, tokens). False if there was no such user: also when a concurrent delete
+        removed it first, so of two deletes racing, exactly one reports True."""
 
     @abstractmethod
     async def lock(self, user_ids: Sequence[int]) -> list[User]:
@@ -56,8 +58,9 @@ class PostRepository(ABC):
         """The post with this id, or None."""
 
     @abstractmethod
-    async def delete(self, post: Post) -> None:
-        """Remove the post with its comments."""
+    async def delete(self, post_id: int) -> bool:
+        """Remove the post with its comments. False if there was no such post: also when a
+        concurrent delete removed it first."""
 
     @abstractmethod
     async def add_many(self, posts: Sequence[Post]) -> None:

@@ -9,7 +9,7 @@ from enum import Enum
 from types import TracebackType
 from typing import NoReturn, Self, cast
 
-from application.errors import UnitOfWorkMisuse
+from application.errors import ApplicationError, UnitOfWorkMisuse
 from application.ports.repositories import (
     CommentRepository,
     FollowRepository,
@@ -47,6 +47,12 @@ class UnitOfWork(ABC):
       (e.g. ``EmailOrUsernameTaken``) and nothing is saved.
     - ``savepoint()`` wraps a part of the work: if the block raises, only that part is
       undone and the exception propagates; the outer transaction stays usable.
+    - A failure of the store leaves the block as an application error: a row referred to
+      that a concurrent delete removed is the matching ``NotFound``; ``ConnectionLost``
+      means the connection failed before COMMIT was sent (nothing was saved, the work may
+      run again: see ``application.transactions``); ``CommitOutcomeUnknown`` that it failed
+      during COMMIT; ``ConcurrentChange``, ``StorageTimeout``, ``PoolExhausted`` and
+      ``StorageUnavailable`` as their names say.
     Adapters implement the ``_hooks``; this class owns the semantics.
     """
 
@@ -80,6 +86,9 @@ class UnitOfWork(ABC):
         finally:
             self._end()
             await self._close()
+        named = self._storage_error(exc) if isinstance(exc, Exception) else None
+        if named is not None:
+            raise named from exc
 
     async def commit(self) -> None:
         self._require_active()
@@ -117,6 +126,11 @@ class UnitOfWork(ABC):
     def _require_active(self) -> None:
         if self._state is not _State.ACTIVE:
             raise UnitOfWorkMisuse("the unit of work is not active: use it inside its 'async with', before commit")
+
+    def _storage_error(self, error: Exception) -> ApplicationError | None:
+        """The application error that a failure of the store raised in the block stands
+        for; None leaves the exception as it is (the default: a store that cannot fail)."""
+        return None
 
     @abstractmethod
     async def _begin(self) -> None: ...

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.dto import Actor, CommentDTO
-from application.errors import PostNotFound
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
+from application.use_cases.post_access import visible_post
 from domain.comments import Comment
 
 
@@ -18,19 +19,23 @@ class AddCommentCommand:
 
 
 class AddComment:
-    """Comment on a post as the caller. Raises ``PostNotFound``, ``InvalidValue``."""
+    """Comment on a post as the caller. Raises ``PostNotFound`` (also for someone else's
+    draft, and when the post is deleted while the comment is being written), ``InvalidValue``."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
     async def execute(self, command: AddCommentCommand) -> CommentDTO:
-        comment = Comment.write(
-            post_id=command.post_id, author_id=command.actor.id, content=command.content, now=self._clock.now()
-        )
-        async with self._uow_factory() as uow:
-            if await uow.posts.get(command.post_id) is None:
-                raise PostNotFound()
+        now = self._clock.now()
+
+        async def add(uow: UnitOfWork) -> Comment:
+            comment = Comment.write(
+                post_id=command.post_id, author_id=command.actor.id, content=command.content, now=now
+            )
+            await visible_post(uow, command.actor, command.post_id)
             await uow.comments.add(comment)
             await uow.commit()
-        return CommentDTO.from_entity(comment)
+            return comment
+
+        return CommentDTO.from_entity(await in_transaction(self._uow_factory, add))

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from application.dto import IssuedToken
-from application.errors import InvalidCredentials
+from application.errors import InvalidCredentials, UserNotFound
 from application.ports.clock import Clock
 from application.ports.readers import CredentialsReader
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.tokens import hash_token, new_token_secret
+from application.transactions import in_transaction
 from domain.tokens import AccessToken
 
 
@@ -56,7 +57,8 @@ class Authenticate:
 
         now = self._clock.now()
         secret = new_token_secret()
-        async with self._uow_factory() as uow:
+
+        async def issue(uow: UnitOfWork) -> None:
             user = await uow.users.get(found.user_id)
             if user is None or not user.is_active or user.hashed_password != found.hashed_password:
                 raise InvalidCredentials()
@@ -72,4 +74,9 @@ class Authenticate:
                 )
             )
             await uow.commit()
+
+        try:
+            await in_transaction(self._uow_factory, issue)
+        except UserNotFound:  # the account was deleted while the token was being issued
+            raise InvalidCredentials() from None
         return IssuedToken(access_token=secret, expires_in=int(self._token_ttl.total_seconds()))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from application.dto import Actor, PostDTO
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 from domain.posts import Post
 
 
@@ -18,21 +19,26 @@ class CreatePostCommand:
 
 
 class CreatePost:
-    """Write a post whose author is the caller. Raises ``InvalidValue``."""
+    """Write a post whose author is the caller. Raises ``InvalidValue``, and ``UserNotFound``
+    when the caller's account is deleted meanwhile."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
     async def execute(self, command: CreatePostCommand) -> PostDTO:
-        post = Post.write(
-            author_id=command.actor.id,
-            title=command.title,
-            content=command.content,
-            published=command.published,
-            now=self._clock.now(),
-        )
-        async with self._uow_factory() as uow:
+        now = self._clock.now()
+
+        async def write(uow: UnitOfWork) -> Post:
+            post = Post.write(
+                author_id=command.actor.id,
+                title=command.title,
+                content=command.content,
+                published=command.published,
+                now=now,
+            )
             await uow.posts.add(post)
             await uow.commit()
-        return PostDTO.from_entity(post)
+            return post
+
+        return PostDTO.from_entity(await in_transaction(self._uow_factory, write))

@@ -7,6 +7,7 @@ from application.dto import Actor
 from application.errors import PermissionDenied
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,8 +29,12 @@ class DeactivateUsers:
         if not command.actor.is_superuser:
             raise PermissionDenied()
         user_ids = sorted(set(command.user_ids))
-        async with self._uow_factory() as uow:
-            deactivated = await uow.users.deactivate_many(user_ids, self._clock.now())
+        now = self._clock.now()
+
+        async def deactivate(uow: UnitOfWork) -> int:
+            deactivated = await uow.users.deactivate_many(user_ids, now)
             await uow.tokens.delete_for_users(user_ids)
             await uow.commit()
-        return deactivated
+            return deactivated
+
+        return await in_transaction(self._uow_factory, deactivate)

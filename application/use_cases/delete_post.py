@@ -4,7 +4,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.dto import Actor
+from application.errors import PostNotFound
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 from application.use_cases.post_access import post_to_manage
 
 
@@ -16,13 +18,17 @@ class DeletePostCommand:
 
 class DeletePost:
     """Delete a post with its comments. Only its author or a superuser may
-    (``PermissionDenied``); raises ``PostNotFound``."""
+    (``PermissionDenied``); raises ``PostNotFound``, also for someone else's draft and for
+    the second of two deletes that race."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         self._uow_factory = uow_factory
 
     async def execute(self, command: DeletePostCommand) -> None:
-        async with self._uow_factory() as uow:
-            post = await post_to_manage(uow, command.actor, command.post_id)
-            await uow.posts.delete(post)
+        async def delete(uow: UnitOfWork) -> None:
+            await post_to_manage(uow, command.actor, command.post_id)
+            if not await uow.posts.delete(command.post_id):
+                raise PostNotFound()
             await uow.commit()
+
+        await in_transaction(self._uow_factory, delete)

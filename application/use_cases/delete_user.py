@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from application.dto import Actor
 from application.errors import PermissionDenied, UserNotFound
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,7 +19,7 @@ class DeleteUser:
     """Delete a user with their posts and tokens, all in one transaction.
 
     Allowed to the user themself or a superuser (else ``PermissionDenied``); raises
-    ``UserNotFound``.
+    ``UserNotFound``, also for the second of two deletes that race.
     """
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork]) -> None:
@@ -27,9 +28,10 @@ class DeleteUser:
     async def execute(self, command: DeleteUserCommand) -> None:
         if not command.actor.may_manage(command.user_id):
             raise PermissionDenied()
-        async with self._uow_factory() as uow:
-            user = await uow.users.get(command.user_id)
-            if user is None:
+
+        async def delete(uow: UnitOfWork) -> None:
+            if not await uow.users.delete(command.user_id):
                 raise UserNotFound()
-            await uow.users.delete(user)
             await uow.commit()
+
+        await in_transaction(self._uow_factory, delete)

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from application.dto import UserWithPostsDTO
+from application.dto import Actor, UserWithPostsDTO
 from application.errors import UserNotFound
 from application.ports.readers import UserReader
 
 
 class GetUserWithPosts:
-    """One user with all their posts ordered by id; raises ``UserNotFound``."""
+    """One user with all their posts that ``viewer`` (None: anonymous) may see, ordered by
+    id; raises ``UserNotFound``."""
 
     def __init__(self, reader: UserReader) -> None:
         self._reader = reader
 
-    async def execute(self, user_id: int) -> UserWithPostsDTO:
-        found = await self._reader.get_with_posts(user_id)
+    async def execute(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO:
+        found = await self._reader.get_with_posts(user_id, viewer=viewer)
         if found is None:
             raise UserNotFound()
         return found

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from application.dto import Actor
@@ -10,6 +10,7 @@ from application.ports.clock import Clock
 from application.ports.readers import UserReader
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUserCommand
 from domain.errors import InvalidValue
 from domain.posts import Post
@@ -79,22 +80,28 @@ class ImportUsers:
                 fresh.append((index, user, password))
 
         hashes = await self._hasher.hash_many([password for _, _, password in fresh])
-        created: list[User] = []
-        async with self._uow_factory() as uow:
-            for (index, user, _), hashed_password in zip(fresh, hashes, strict=True):
+
+        async def store(uow: UnitOfWork) -> tuple[int, list[ImportFailure]]:
+            created: list[User] = []
+            taken: list[ImportFailure] = []
+            for (index, screened, _), hashed_password in zip(fresh, hashes, strict=True):
+                user = replace(screened)  # a new entity per attempt: a failed one may have left an id
                 user.change_password_hash(hashed_password, now)
                 try:
                     async with uow.savepoint():
                         await uow.users.add(user)
                 except EmailOrUsernameTaken:
-                    result.errors.append(ImportFailure(index=index, detail=EmailOrUsernameRegistered.default_message))
+                    taken.append(ImportFailure(index=index, detail=EmailOrUsernameRegistered.default_message))
                     continue
                 created.append(user)
             await uow.posts.add_many(
                 [Post.welcome(author_id=u.id, username=u.username, now=now) for u in created if u.id is not None]
             )
             await uow.commit()
-        result.created = len(created)
+            return len(created), taken
+
+        result.created, taken = await in_transaction(self._uow_factory, store)
+        result.errors.extend(taken)
         result.errors.sort(key=lambda error: error.index)
         return result
 

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from application.ports.unit_of_work import UnitOfWork
 from application.tokens import hash_token
+from application.transactions import in_transaction
 
 
 class LogOut:
@@ -13,6 +14,8 @@ class LogOut:
         self._uow_factory = uow_factory
 
     async def execute(self, token: str) -> None:
-        async with self._uow_factory() as uow:
+        async def end(uow: UnitOfWork) -> None:
             await uow.tokens.delete_by_hash(hash_token(token))
             await uow.commit()
+
+        await in_transaction(self._uow_factory, end)

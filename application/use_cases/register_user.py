@@ -8,6 +8,7 @@ from application.errors import EmailOrUsernameTaken
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 from domain.posts import Post
 from domain.users import User
 
@@ -41,20 +42,23 @@ class RegisterUser:
     async def execute(self, command: RegisterUserCommand) -> UserDTO:
         hashed_password = await self._hasher.hash(command.password)
         now = self._clock.now()
-        user = User.register(
-            email=command.email,
-            username=command.username,
-            hashed_password=hashed_password,
-            full_name=command.full_name,
-            is_superuser=command.is_superuser,
-            now=now,
-        )
+
+        async def register(uow: UnitOfWork) -> User:
+            user = User.register(
+                email=command.email,
+                username=command.username,
+                hashed_password=hashed_password,
+                full_name=command.full_name,
+                is_superuser=command.is_superuser,
+                now=now,
+            )
+            await uow.users.add(user)
+            assert user.id is not None
+            await uow.posts.add(Post.welcome(author_id=user.id, username=user.username, now=now))
+            await uow.commit()
+            return user
+
         try:
-            async with self._uow_factory() as uow:
-                await uow.users.add(user)
-                assert user.id is not None
-                await uow.posts.add(Post.welcome(author_id=user.id, username=user.username, now=now))
-                await uow.commit()
+            return UserDTO.from_entity(await in_transaction(self._uow_factory, register))
         except EmailOrUsernameTaken:
             raise EmailOrUsernameRegistered() from None
-        return UserDTO.from_entity(user)

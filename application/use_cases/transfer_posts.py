@@ -7,6 +7,7 @@ from application.dto import Actor
 from application.errors import InvalidRequest, PermissionDenied, UserNotFound
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,10 +35,14 @@ class TransferPosts:
             raise PermissionDenied()
         if command.from_user_id == command.to_user_id:
             raise InvalidRequest("Cannot transfer posts to the same user")
-        async with self._uow_factory() as uow:
+        now = self._clock.now()
+
+        async def transfer(uow: UnitOfWork) -> int:
             locked = await uow.users.lock([command.from_user_id, command.to_user_id])
             if len(locked) != 2:
                 raise UserNotFound()
-            moved = await uow.posts.transfer_all(command.from_user_id, command.to_user_id, self._clock.now())
+            moved = await uow.posts.transfer_all(command.from_user_id, command.to_user_id, now)
             await uow.commit()
-        return moved
+            return moved
+
+        return await in_transaction(self._uow_factory, transfer)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from application.dto import Actor
 from application.errors import UserNotFound
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,8 +22,10 @@ class UnfollowUser:
         self._uow_factory = uow_factory
 
     async def execute(self, command: UnfollowUserCommand) -> None:
-        async with self._uow_factory() as uow:
+        async def unfollow(uow: UnitOfWork) -> None:
             if await uow.users.get(command.user_id) is None:
                 raise UserNotFound()
             await uow.follows.remove(command.actor.id, command.user_id)
             await uow.commit()
+
+        await in_transaction(self._uow_factory, unfollow)

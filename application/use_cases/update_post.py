@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from application.dto import Actor, PostDTO
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 from application.unset import UNSET, Unset
 from application.use_cases.post_access import post_to_manage
+from domain.posts import Post
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,20 +25,25 @@ class UpdatePostCommand:
 
 class UpdatePost:
     """Edit, publish or unpublish a post. Only its author or a superuser may
-    (``PermissionDenied``); raises ``PostNotFound``, ``InvalidValue``."""
+    (``PermissionDenied``); raises ``PostNotFound`` (also for someone else's draft),
+    ``InvalidValue``."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
 
     async def execute(self, command: UpdatePostCommand) -> PostDTO:
-        async with self._uow_factory() as uow:
+        now = self._clock.now()
+
+        async def edit(uow: UnitOfWork) -> Post:
             post = await post_to_manage(uow, command.actor, command.post_id)
             post.edit(
                 title=None if command.title is UNSET else command.title,
                 content=None if command.content is UNSET else command.content,
                 published=None if command.published is UNSET else command.published,
-                now=self._clock.now(),
+                now=now,
             )
             await uow.commit()
-        return PostDTO.from_entity(post)
+            return post
+
+        return PostDTO.from_entity(await in_transaction(self._uow_factory, edit))

@@ -8,7 +8,9 @@ from application.errors import PermissionDenied, UserNotFound
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
+from application.transactions import in_transaction
 from application.unset import UNSET, Unset
+from domain.users import User
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,7 +48,8 @@ class UpdateUser:
         new_hash = None if command.password is UNSET else await self._hasher.hash(command.password)
 
         now = self._clock.now()
-        async with self._uow_factory() as uow:
+
+        async def update(uow: UnitOfWork) -> User:
             user = await uow.users.get(command.user_id)
             if user is None:
                 raise UserNotFound()
@@ -63,4 +66,6 @@ class UpdateUser:
             if new_hash is not None or not user.is_active:
                 await uow.tokens.delete_for_users([command.user_id])
             await uow.commit()
-        return UserDTO.from_entity(user)
+            return user
+
+        return UserDTO.from_entity(await in_transaction(self._uow_factory, update))

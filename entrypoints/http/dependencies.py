@@ -1,4 +1,5 @@
-"""FastAPI dependencies: the container of the running app, and the caller.
+"""FastAPI dependencies: the container of the running app, and the caller (required on
+routes that need auth, optional on public reads).
 
 All are ``async def``: FastAPI runs a plain ``def`` dependency on a worker thread, a
 thread hop per request for work that never blocks.
@@ -47,3 +48,19 @@ async def current_actor(user: CurrentUser) -> Actor:
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+
+
+async def optional_actor(token: Annotated[str | None, Depends(_bearer)], container: ContainerDep) -> Actor | None:
+    """The caller of a public read, or None for an anonymous one. A token only widens what
+    the caller sees (drafts), so a missing, malformed, expired or revoked one reads as
+    anonymous rather than failing; no Authorization header costs no database query."""
+    if not token:
+        return None
+    try:
+        user = await container.identify_caller().execute(token)
+    except NotAuthenticated:
+        return None
+    return Actor(id=user.id, is_superuser=user.is_superuser)
+
+
+Viewer = Annotated[Actor | None, Depends(optional_actor)]

@@ -60,13 +60,17 @@ async def serving(container: Container) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@pytest.fixture(params=E2E_BACKENDS)
-async def container(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
-    """A container wired to one backend."""
-    backend: str = request.param
+async def container_on(request: pytest.FixtureRequest, backend: str, hasher: Argon2PasswordHasher) -> Container:
+    """A container wired to ``backend`` (one of ``E2E_BACKENDS``), its database emptied."""
     if backend == "memory":
         return wired(Settings(persistence="memory"), hasher)
     return wired(await sql_settings(request, backend), hasher)
+
+
+@pytest.fixture(params=E2E_BACKENDS)
+async def container(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) -> Container:
+    """A container wired to one backend."""
+    return await container_on(request, request.param, hasher)
 
 
 @pytest.fixture

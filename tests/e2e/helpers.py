@@ -253,9 +253,9 @@ async def add_comment(client: httpx.AsyncClient, author: Account, post_id: int, 
     return comment
 
 
-async def get_json(client: httpx.AsyncClient, url: str, **params: Any) -> Any:
-    """GET ``url``; assert 200 and return the JSON."""
-    response = await client.get(url, params=params)
+async def get_json(client: httpx.AsyncClient, url: str, *, viewer: Account | None = None, **params: Any) -> Any:
+    """GET ``url`` (as ``viewer``, else anonymously); assert 200 and return the JSON."""
+    response = await client.get(url, params=params, headers=None if viewer is None else viewer.headers)
     assert response.status_code == 200, describe(response)
     return response.json()
 

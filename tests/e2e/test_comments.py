@@ -39,7 +39,7 @@ async def test_add_comment_answers_201_with_a_comment_by_the_caller_on_the_post(
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
 
     response = await client.post(comments_url(post["id"]), json={"content": "Nice post"}, headers=bob.headers)
 
@@ -49,7 +49,7 @@ async def test_add_comment_answers_201_with_a_comment_by_the_caller_on_the_post(
     assert isinstance(comment["id"], int)
     assert (comment["post_id"], comment["author_id"], comment["content"]) == (post["id"], bob.id, "Nice post")
     instant(comment["created_at"])
-    assert await get_json(client, comments_url(post["id"])) == [comment]
+    assert await get_json(client, comments_url(post["id"]), viewer=ada) == [comment]
     assert await stored_rows(container, "comments") == 1
 
 
@@ -64,7 +64,7 @@ async def test_add_comment_answers_201_with_a_trailing_slash_on_an_own_post_and_
 
     assert response.status_code == 201, response.text
     assert (response.json()["content"], response.json()["author_id"]) == (content, ada.id)
-    assert (await get_json(client, post_url(post["id"])))["comments"] == [response.json()]
+    assert (await get_json(client, post_url(post["id"]), viewer=ada))["comments"] == [response.json()]
 
 
 async def test_add_comment_answers_404_post_not_found_and_writes_nothing_when_the_post_is_missing(
@@ -138,8 +138,8 @@ async def test_list_comments_answers_only_the_posts_comments_ordered_by_id_with_
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada)
-    other = await create_post(client, bob)
+    post = await create_post(client, ada, published=True)
+    other = await create_post(client, bob, published=True)
     comments: list[dict[str, Any]] = []
     for number in range(5):
         author = (ada, bob)[number % 2]
@@ -156,7 +156,7 @@ async def test_list_comments_answers_only_the_posts_comments_ordered_by_id_with_
     }
 
     for case, (params, wanted) in expected.items():
-        response = await client.get(comments_url(post["id"]), params=params)
+        response = await client.get(comments_url(post["id"]), params=params, headers=ada.headers)
         cases.expect_status(case, response, 200)
         if response.status_code == 200:
             found = response.json()
@@ -167,15 +167,15 @@ async def test_list_comments_answers_only_the_posts_comments_ordered_by_id_with_
         "limit=x": {"limit": "x"},
     }
     for case, bad in bad_params.items():
-        cases.expect_client_error(case, await client.get(comments_url(post["id"]), params=bad))
+        cases.expect_client_error(case, await client.get(comments_url(post["id"]), params=bad, headers=ada.headers))
 
     cases.assert_all_passed()
     ids = [comment["id"] for comment in comments]
     assert ids == sorted(ids)
     assert all(set(comment) == COMMENT_FIELDS and comment["post_id"] == post["id"] for comment in comments)
-    assert await get_json(client, comments_url(post["id"]) + "/") == comments
+    assert await get_json(client, comments_url(post["id"]) + "/", viewer=ada) == comments
     quiet = await create_post(client, bob)
-    assert await get_json(client, comments_url(quiet["id"])) == []
+    assert await get_json(client, comments_url(quiet["id"]), viewer=bob) == []
 
 
 async def test_list_comments_answers_404_post_not_found_for_a_missing_post_and_422_for_a_non_integer_id(
@@ -187,7 +187,7 @@ async def test_list_comments_answers_404_post_not_found_for_a_missing_post_and_4
     cases = Cases()
 
     for post_id in (*MISSING_IDS, deleted["id"]):
-        response = await client.get(comments_url(post_id))
+        response = await client.get(comments_url(post_id), headers=ada.headers)
         cases.expect_status(str(post_id), response, 404)
         cases.check(str(post_id), response.status_code != 404 or response.json() == POST_NOT_FOUND, describe(response))
     for bad_id in NOT_INTEGERS:

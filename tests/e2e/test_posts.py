@@ -15,6 +15,7 @@ from tests.e2e.helpers import (
     POST_FIELDS,
     POST_NOT_FOUND,
     POSTS,
+    Account,
     Cases,
     add_comment,
     assert_unauthenticated,
@@ -32,8 +33,8 @@ from tests.e2e.helpers import (
 )
 
 
-async def listed_ids(client: httpx.AsyncClient, **params: Any) -> list[int]:
-    posts = await get_json(client, POSTS, **params)
+async def listed_ids(client: httpx.AsyncClient, *, viewer: Account | None = None, **params: Any) -> list[int]:
+    posts = await get_json(client, POSTS, viewer=viewer, **params)
     return [post["id"] for post in posts]
 
 
@@ -53,7 +54,7 @@ async def test_create_post_answers_201_with_a_post_by_the_caller_that_is_unpubli
     assert isinstance(post["id"], int)
     assert (post["title"], post["content"], post["published"], post["author_id"]) == ("First", "Hello", False, ada.id)
     assert instant(post["updated_at"]) >= instant(post["created_at"])
-    assert post_fields(await get_json(client, post_url(post["id"]))) == post
+    assert post_fields(await get_json(client, post_url(post["id"]), viewer=ada)) == post
     assert await stored_rows(container, "posts", author_id=ada.id) == 2  # with the welcome post
 
 
@@ -75,7 +76,7 @@ async def test_create_post_answers_201_without_the_trailing_slash_and_keeps_an_e
     assert (published.json()["published"], published.json()["author_id"]) == (True, ada.id)
     assert draft.json()["published"] is False
     assert draft.json()["id"] > published.json()["id"]
-    assert await listed_ids(client, author_id=ada.id, published=False) == [draft.json()["id"]]
+    assert await listed_ids(client, viewer=ada, author_id=ada.id, published=False) == [draft.json()["id"]]
 
 
 async def test_create_post_answers_401_and_writes_nothing_without_a_valid_token(
@@ -138,7 +139,7 @@ async def test_create_post_accepts_a_title_of_255_characters_and_content_of_1000
 
     post = await create_post(client, ada, title=title, content=content)
 
-    stored = await get_json(client, post_url(post["id"]))
+    stored = await get_json(client, post_url(post["id"]), viewer=ada)
     assert (post["title"], post["content"]) == (title, content)
     assert (stored["title"], stored["content"]) == (title, content)
 
@@ -156,8 +157,8 @@ async def test_list_posts_answers_posts_ordered_by_id_each_with_only_its_authors
     bob_post = await create_post(client, bob, title="aa bob post", published=True)
     ada_post = await create_post(client, ada, title="mm ada post", published=True)
 
-    with_slash = await get_json(client, POSTS)
-    without_slash = await get_json(client, "/api/v1/posts")
+    with_slash = await get_json(client, POSTS, viewer=ada)
+    without_slash = await get_json(client, "/api/v1/posts", viewer=ada)
 
     assert with_slash == without_slash
     ids = [post["id"] for post in with_slash]
@@ -174,11 +175,12 @@ async def test_list_posts_answers_posts_ordered_by_id_each_with_only_its_authors
 
 
 async def test_list_posts_filters_by_author_id_and_by_published_alone_and_together(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, container: Container
 ) -> None:
+    root = await make_superuser(client, container)  # sees every draft
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    ada_welcome, bob_welcome = await listed_ids(client)
+    root_welcome, ada_welcome, bob_welcome = await listed_ids(client)
     ada_draft = (await create_post(client, ada))["id"]
     bob_draft = (await create_post(client, bob))["id"]
     ada_out = (await create_post(client, ada, published=True))["id"]
@@ -186,7 +188,7 @@ async def test_list_posts_filters_by_author_id_and_by_published_alone_and_togeth
     expected: dict[str, tuple[dict[str, Any], list[int]]] = {
         "ada": ({"author_id": ada.id}, [ada_welcome, ada_draft, ada_out]),
         "bob": ({"author_id": bob.id}, [bob_welcome, bob_draft]),
-        "published": ({"published": "true"}, [ada_welcome, bob_welcome, ada_out]),
+        "published": ({"published": "true"}, [root_welcome, ada_welcome, bob_welcome, ada_out]),
         "drafts": ({"published": "false"}, [ada_draft, bob_draft]),
         "ada's drafts": ({"author_id": ada.id, "published": "false"}, [ada_draft]),
         "ada's published": ({"author_id": ada.id, "published": "true"}, [ada_welcome, ada_out]),
@@ -195,13 +197,13 @@ async def test_list_posts_filters_by_author_id_and_by_published_alone_and_togeth
     }
 
     for case, (params, ids) in expected.items():
-        response = await client.get(POSTS, params=params)
+        response = await client.get(POSTS, params=params, headers=root.headers)
         cases.expect_status(case, response, 200)
         if response.status_code == 200:
             found = [post["id"] for post in response.json()]
             cases.check(case, found == ids, f"expected {ids}, got {found}")
     for huge in (2**31, 2**63):
-        response = await client.get(POSTS, params={"author_id": huge})
+        response = await client.get(POSTS, params={"author_id": huge}, headers=root.headers)
         ok = response.status_code == 200 and response.json() == []
         cases.check(f"author_id={huge}", ok or 400 <= response.status_code < 500, describe(response))
 
@@ -214,7 +216,7 @@ async def test_list_posts_pages_with_skip_and_limit_and_answers_20_posts_by_defa
     ada = await sign_up(client, "ada")
     for number in range(22):
         await create_post(client, ada, title=f"Post {number}")
-    every = await listed_ids(client, limit=100)
+    every = await listed_ids(client, viewer=ada, limit=100)
     assert len(every) == 23
     assert every == sorted(every)
     cases = Cases()
@@ -229,7 +231,7 @@ async def test_list_posts_pages_with_skip_and_limit_and_answers_20_posts_by_defa
     }
 
     for case, (params, ids) in expected.items():
-        response = await client.get(POSTS, params=params)
+        response = await client.get(POSTS, params=params, headers=ada.headers)
         cases.expect_status(case, response, 200)
         if response.status_code == 200:
             found = [post["id"] for post in response.json()]
@@ -269,14 +271,14 @@ async def test_get_post_answers_the_post_with_its_authors_summary_and_its_commen
 ) -> None:
     ada = await sign_up(client, "ada", full_name="Ada Lovelace")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada, title="Engines", content="Analytical")
-    other = await create_post(client, bob)
+    post = await create_post(client, ada, title="Engines", content="Analytical", published=True)
+    other = await create_post(client, bob, published=True)
     first = await add_comment(client, bob, post["id"], "first")
     await add_comment(client, ada, other["id"], "elsewhere")
     second = await add_comment(client, ada, post["id"], "second")
     third = await add_comment(client, bob, post["id"], "third")
 
-    found = await get_json(client, post_url(post["id"]))
+    found = await get_json(client, post_url(post["id"]), viewer=ada)
 
     assert set(found) == POST_FIELDS | {"author", "comments"}
     assert post_fields(found) == post
@@ -284,8 +286,8 @@ async def test_get_post_answers_the_post_with_its_authors_summary_and_its_commen
     assert found["comments"] == [first, second, third]
     for comment in found["comments"]:
         assert set(comment) == COMMENT_FIELDS
-    assert (await get_json(client, post_url(other["id"])))["comments"][0]["content"] == "elsewhere"
-    assert await get_json(client, post_url(post["id"], "/")) == found
+    assert (await get_json(client, post_url(other["id"]), viewer=bob))["comments"][0]["content"] == "elsewhere"
+    assert await get_json(client, post_url(post["id"], "/"), viewer=ada) == found
 
 
 async def test_get_post_answers_404_post_not_found_for_a_missing_id_and_422_for_a_non_integer_id(
@@ -334,7 +336,7 @@ async def test_update_post_changes_only_the_given_fields_when_its_author_edits_i
         assert instant(updated["updated_at"]) >= instant(updated["created_at"])
         previous = updated
 
-    assert post_fields(await get_json(client, post_url(original["id"]))) == previous
+    assert post_fields(await get_json(client, post_url(original["id"]), viewer=ada)) == previous
     assert (previous["title"], previous["content"], previous["published"]) == ("Both", "New content", False)
     assert (previous["id"], previous["author_id"], previous["created_at"]) == (
         original["id"],
@@ -348,14 +350,14 @@ async def test_update_post_answers_403_and_changes_nothing_when_another_user_tri
 ) -> None:
     ada = await sign_up(client, "ada")
     mallory = await sign_up(client, "mallory")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
 
-    for body in ({"title": "Mine now"}, {"published": True}, {}):
+    for body in ({"title": "Mine now"}, {"published": False}, {}):
         response = await client.patch(post_url(post["id"]), json=body, headers=mallory.headers)
         assert response.status_code == 403, describe(response)
         assert "detail" in response.json()
 
-    assert post_fields(await get_json(client, post_url(post["id"]))) == post
+    assert post_fields(await get_json(client, post_url(post["id"]), viewer=ada)) == post
 
 
 async def test_update_post_answers_401_and_changes_nothing_without_a_valid_token(
@@ -367,7 +369,7 @@ async def test_update_post_answers_401_and_changes_nothing_without_a_valid_token
     assert_unauthenticated(await client.patch(post_url(post["id"]), json={"title": "X"}))
     assert_unauthenticated(await client.patch(post_url(post["id"]), json={"title": "X"}, headers=bearer("forged")))
 
-    assert post_fields(await get_json(client, post_url(post["id"]))) == post
+    assert post_fields(await get_json(client, post_url(post["id"]), viewer=ada)) == post
 
 
 async def test_update_post_answers_422_and_changes_nothing_when_a_field_is_null_or_invalid(
@@ -397,7 +399,7 @@ async def test_update_post_answers_422_and_changes_nothing_when_a_field_is_null_
         cases.expect_status(case, response, 422)
 
     cases.assert_all_passed()
-    assert post_fields(await get_json(client, post_url(post["id"]))) == post
+    assert post_fields(await get_json(client, post_url(post["id"]), viewer=ada)) == post
 
 
 async def test_update_post_answers_404_post_not_found_when_the_post_is_missing(client: httpx.AsyncClient) -> None:
@@ -446,8 +448,8 @@ async def test_delete_post_by_its_author_answers_204_and_removes_the_post_with_i
 ) -> None:
     ada = await sign_up(client, "ada")
     bob = await sign_up(client, "bob")
-    post = await create_post(client, ada)
-    kept = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
+    kept = await create_post(client, ada, published=True)
     await add_comment(client, bob, post["id"], "one")
     await add_comment(client, ada, post["id"], "two")
     other_comment = await add_comment(client, bob, kept["id"], "stays")
@@ -456,12 +458,12 @@ async def test_delete_post_by_its_author_answers_204_and_removes_the_post_with_i
 
     assert response.status_code == 204, response.text
     assert response.content == b""
-    gone = await client.get(post_url(post["id"]))
+    gone = await client.get(post_url(post["id"]), headers=ada.headers)
     assert (gone.status_code, gone.json()) == (404, POST_NOT_FOUND)
-    comments = await client.get(post_url(post["id"], "/comments"))
+    comments = await client.get(post_url(post["id"], "/comments"), headers=ada.headers)
     assert (comments.status_code, comments.json()) == (404, POST_NOT_FOUND)
-    assert post["id"] not in await listed_ids(client, limit=100)
-    assert await get_json(client, post_url(kept["id"], "/comments")) == [other_comment]
+    assert post["id"] not in await listed_ids(client, viewer=ada, limit=100)
+    assert await get_json(client, post_url(kept["id"], "/comments"), viewer=ada) == [other_comment]
     assert await stored_rows(container, "comments") == 1
     assert await stored_rows(container, "posts", author_id=ada.id) == 2
     again = await client.delete(post_url(post["id"]), headers=ada.headers)
@@ -473,13 +475,13 @@ async def test_delete_post_answers_403_and_keeps_the_post_and_its_comments_when_
 ) -> None:
     ada = await sign_up(client, "ada")
     mallory = await sign_up(client, "mallory")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
     comment = await add_comment(client, mallory, post["id"], "mine")
 
     response = await client.delete(post_url(post["id"]), headers=mallory.headers)
 
     assert response.status_code == 403, response.text
-    found = await get_json(client, post_url(post["id"]))
+    found = await get_json(client, post_url(post["id"]), viewer=ada)
     assert post_fields(found) == post
     assert found["comments"] == [comment]
     assert await stored_rows(container, "posts", author_id=ada.id) == 2
@@ -502,5 +504,5 @@ async def test_delete_post_answers_404_for_a_missing_post_and_401_without_a_vali
 
     assert_unauthenticated(await client.delete(post_url(post["id"])))
     assert_unauthenticated(await client.delete(post_url(post["id"]), headers=bearer("forged")))
-    assert post_fields(await get_json(client, post_url(post["id"]))) == post
+    assert post_fields(await get_json(client, post_url(post["id"]), viewer=ada)) == post
     assert await stored_rows(container, "posts", author_id=ada.id) == 2

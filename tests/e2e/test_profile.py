@@ -52,32 +52,34 @@ async def test_profile_answers_the_user_with_their_posts_and_comments_followers_
     cyd = await sign_up(client, "cyd", full_name="Cyd Twombly")
     draft = await create_post(client, ada, title="Draft")
     out = await create_post(client, ada, title="Out", published=True)
-    bob_post = await create_post(client, bob)
-    on_draft = [
-        await add_comment(client, bob, draft["id"], "bob on the draft"),
-        await add_comment(client, ada, draft["id"], "ada answers"),
+    bob_post = await create_post(client, bob, published=True)
+    # Only ada (or a superuser) may comment on her draft; bob comments on her published post.
+    on_draft = [await add_comment(client, ada, draft["id"], "ada's note on the draft")]
+    on_out = [
+        await add_comment(client, bob, out["id"], "bob on the published post"),
+        await add_comment(client, ada, out["id"], "ada answers"),
     ]
     await add_comment(client, ada, bob_post["id"], "ada elsewhere")
     for follower in (cyd, bob):
         assert (await client.post(user_url(ada.id, "/follow"), headers=follower.headers)).status_code == 204
     assert (await client.post(user_url(cyd.id, "/follow"), headers=ada.headers)).status_code == 204
 
-    profile = await get_json(client, profile_url(ada.id))
+    profile = await get_json(client, profile_url(ada.id), viewer=ada)
 
     assert set(profile) == PROFILE_FIELDS
     assert {key: profile[key] for key in USER_FIELDS} == await fetch_user(client, ada.id)
-    all_posts = (await get_json(client, user_url(ada.id, "/with-posts")))["posts"]
+    all_posts = (await get_json(client, user_url(ada.id, "/with-posts"), viewer=ada))["posts"]
     assert [post["id"] for post in all_posts] == [all_posts[0]["id"], draft["id"], out["id"]]
     assert [post_fields(post) for post in profile["posts"]] == all_posts
     for post in profile["posts"]:
         assert set(post) == POST_FIELDS | {"comments"}
         assert all(set(comment) == COMMENT_FIELDS for comment in post["comments"])
-        assert post["comments"] == await get_json(client, post_url(post["id"], "/comments"))
-    assert [post["comments"] for post in profile["posts"]] == [[], on_draft, []]
+        assert post["comments"] == await get_json(client, post_url(post["id"], "/comments"), viewer=ada)
+    assert [post["comments"] for post in profile["posts"]] == [[], on_draft, on_out]
     assert profile["followers"] == [summary(bob), summary(cyd, "Cyd Twombly")]
     assert profile["following"] == [summary(cyd, "Cyd Twombly")]
     assert all(set(user) == SUMMARY_FIELDS for user in profile["followers"] + profile["following"])
-    assert await get_json(client, profile_url(ada.id) + "/") == profile
+    assert await get_json(client, profile_url(ada.id) + "/", viewer=ada) == profile
 
 
 async def test_profile_of_a_new_user_holds_only_their_welcome_post_and_no_follow_links(
@@ -114,13 +116,13 @@ async def test_profile_answers_404_user_not_found_for_an_unknown_user_and_422_fo
 async def test_profile_carries_no_password_or_password_hash_anywhere(client: httpx.AsyncClient) -> None:
     ada = await sign_up(client, "ada", full_name="Ada Lovelace")
     bob = await sign_up(client, "bob", password="another-secret-7")
-    post = await create_post(client, ada)
+    post = await create_post(client, ada, published=True)
     await add_comment(client, bob, post["id"], "hello")
     assert (await client.post(user_url(ada.id, "/follow"), headers=bob.headers)).status_code == 204
     assert (await client.post(user_url(bob.id, "/follow"), headers=ada.headers)).status_code == 204
 
     for user in (ada, bob):
-        response = await client.get(profile_url(user.id))
+        response = await client.get(profile_url(user.id), headers=user.headers)  # drafts and all
         assert response.status_code == 200, response.text
         assert response.json()["followers"] and response.json()["following"]
         for item in keys_and_strings(response.json()):

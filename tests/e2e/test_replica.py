@@ -68,7 +68,7 @@ async def test_reads_use_the_replica_writes_and_own_reads_the_primary(
             assert (await connection.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is False
 
         queries = ("SELECT", "INSERT", "UPDATE", "DELETE")
-        with (
+        async with (
             recorded_statements(router.primary, *queries) as on_primary,
             recorded_statements(router.replica, *queries) as on_replica,
         ):

@@ -41,7 +41,7 @@ from application.use_cases.transfer_posts import TransferPosts, TransferPostsCom
 from domain.comments import Comment
 from domain.posts import Post
 from domain.tokens import AccessToken
-from tests.conftest import Backend, people
+from tests.conftest import SUPERUSER_VIEWER, Backend, people
 from tests.databases import recorded_statements
 from tests.fakes import ManualClock
 
@@ -74,11 +74,14 @@ async def write_posts(backend: Backend, clock: ManualClock, author_id: int, *tit
 
 
 async def all_posts(backend: Backend) -> dict[int, PostDTO]:
-    return {entry.post.id: entry.post for entry in await backend.posts.list_page(PAGE, PostFilter())}
+    return {
+        entry.post.id: entry.post
+        for entry in await backend.posts.list_page(PAGE, PostFilter(), viewer=SUPERUSER_VIEWER)
+    }
 
 
 async def titles_of(backend: Backend, user_id: int) -> list[str]:
-    found = await backend.users.get_with_posts(user_id)
+    found = await backend.users.get_with_posts(user_id, viewer=SUPERUSER_VIEWER)
     assert found is not None
     return [post.title for post in found.posts]
 
@@ -148,7 +151,7 @@ async def assert_imported(backend: Backend, hasher: Argon2PasswordHasher, *entri
         found = await backend.credentials.find_credentials(command.username)
         assert found is not None, command.username
         assert await hasher.verify(found.hashed_password, command.password), command.username
-        stored = await backend.users.get_with_posts(found.user_id)
+        stored = await backend.users.get_with_posts(found.user_id, viewer=SUPERUSER_VIEWER)
         assert stored is not None
         assert (stored.user.email, stored.user.is_active, stored.user.is_superuser) == (command.email, True, False)
         assert [(p.title, p.published) for p in stored.posts] == [(f"Welcome {command.username}!", True)]
@@ -264,7 +267,7 @@ async def test_transfer_moves_every_post_and_touches_nothing_else(backend: Backe
     assert await all_users(backend) == users_before
     assert await titles_of(backend, bob) == ["a1", "a2", "a3", "b1"]
     assert await titles_of(backend, ann) == []
-    detail = await backend.posts.get_detail(anns[0])
+    detail = await backend.posts.get_detail(anns[0], viewer=None)
     assert detail is not None
     assert (detail.author.id, [c.content for c in detail.comments]) == (bob, ["nice"])
 
@@ -487,7 +490,7 @@ async def test_import_of_200_users_inserts_the_welcome_posts_in_multi_row_statem
     try:
         use_case = ImportUsers(lambda: SqlAlchemyUnitOfWork(database), SqlAlchemyUserReader(database), hasher, clock)
         entries = [entry(f"user{i:03}") for i in range(200)]
-        with recorded_statements(database) as statements:
+        async with recorded_statements(database) as statements:
             result = await use_case.execute(ImportUsersCommand(actor=ROOT, entries=entries))
         assert (result.created, result.errors) == (200, [])
         post_inserts = [s for s in statements if s.startswith("INSERT INTO POSTS")]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
+from application.errors import PoolExhausted
 
 
 async def test_waiters_are_served_in_arrival_order() -> None:
@@ -57,7 +57,7 @@ async def test_cancelled_and_timed_out_waiters_leave_no_trace() -> None:
         cancelled.cancel()
         with pytest.raises(asyncio.CancelledError):
             await cancelled
-        with pytest.raises(PoolTimeout):
+        with pytest.raises(PoolExhausted):
             async with gate.slot():
                 pass
         assert gate.waiting == 0

@@ -3,7 +3,8 @@
 unfollow; transfer posts; deactivate and import users) runs on the application wired on
 the memory adapters and on a SQL adapter (SQLite always, PostgreSQL when the server is
 reachable). After every step the answers, and everything the readers show (all users by id,
-active users newest first, each user's profile, all posts), must be the same on both.
+active users newest first, each user's profile and all posts as a superuser sees them, the
+posts an anonymous caller sees, and the drafts each user sees), must be the same on both.
 
 Ids are the one thing allowed to differ: SQLite reuses the highest deleted rowid, the
 memory adapter and PostgreSQL never reuse an id. Every answer and every read is therefore
@@ -63,7 +64,7 @@ from application.use_cases.transfer_posts import TransferPosts, TransferPostsCom
 from application.use_cases.unfollow_user import UnfollowUser, UnfollowUserCommand
 from application.use_cases.update_post import UpdatePost, UpdatePostCommand
 from application.use_cases.update_user import UpdateUser, UpdateUserCommand
-from tests.conftest import Backend, memory_backend, sql_backend
+from tests.conftest import SUPERUSER_VIEWER, Backend, memory_backend, sql_backend
 from tests.databases import empty_tables
 from tests.fakes import ManualClock
 
@@ -205,15 +206,25 @@ class Reads:
     active_users: list[UserDTO]
     profiles: list[ProfileDTO | None]
     posts: list[PostWithAuthorDTO]
+    public_posts: list[PostWithAuthorDTO]
+    """The posts an anonymous caller sees."""
+    drafts_seen: list[list[PostWithAuthorDTO]]
+    """For each user (of ``users``), the drafts they see: their own, or all for a superuser."""
 
 
 async def read_everything(backend: Backend) -> Reads:
     users = await backend.users.list_page(ALL, active_only=False)
+    drafts = PostFilter(published=False)
     return Reads(
         users=users,
         active_users=await backend.users.list_page(ALL, active_only=True),
-        profiles=[await backend.users.get_profile(user.id) for user in users],
-        posts=await backend.posts.list_page(ALL, PostFilter()),
+        profiles=[await backend.users.get_profile(user.id, viewer=SUPERUSER_VIEWER) for user in users],
+        posts=await backend.posts.list_page(ALL, PostFilter(), viewer=SUPERUSER_VIEWER),
+        public_posts=await backend.posts.list_page(ALL, PostFilter(), viewer=None),
+        drafts_seen=[
+            await backend.posts.list_page(ALL, drafts, viewer=Actor(id=user.id, is_superuser=user.is_superuser))
+            for user in users
+        ],
     )
 
 
@@ -302,12 +313,17 @@ class Ids:
             following=[self.summary(s) for s in profile.following],
         )
 
+    def listed(self, posts: list[PostWithAuthorDTO]) -> list[PostWithAuthorDTO]:
+        return [PostWithAuthorDTO(post=self.post(p.post), author=self.summary(p.author)) for p in posts]
+
     def reads(self, reads: Reads) -> Reads:
         return Reads(
             users=[self.user(u) for u in reads.users],
             active_users=[self.user(u) for u in reads.active_users],
             profiles=[self.profile(p) for p in reads.profiles],
-            posts=[PostWithAuthorDTO(post=self.post(p.post), author=self.summary(p.author)) for p in reads.posts],
+            posts=self.listed(reads.posts),
+            public_posts=self.listed(reads.public_posts),
+            drafts_seen=[self.listed(drafts) for drafts in reads.drafts_seen],
         )
 
     def answer(self, answer: object) -> object:
@@ -428,7 +444,7 @@ class FidelityMachine(RuleBasedStateMachine):
         self.clock = ManualClock()
         self.wired = [Wired(backend, world.hasher, self.clock) for backend in [memory_backend(), *world.sql]]
         self.reference = self.wired[0]
-        self.model = Reads(users=[], active_users=[], profiles=[], posts=[])
+        self.model = Reads(users=[], active_users=[], profiles=[], posts=[], public_posts=[], drafts_seen=[])
         self.steps = 0
 
     # Choosing actors and targets, in logical terms, from the reference's latest reads.
@@ -479,7 +495,9 @@ class FidelityMachine(RuleBasedStateMachine):
         # The users are the same, so the profiles (read for each of them) line up.
         for index, user in enumerate(reads[names[0]].users):
             assert_same(f"Profiles of U{user.id} {after}", {n: reads[n].profiles[index] for n in names})
+            assert_same(f"Drafts U{user.id} sees {after}", {n: reads[n].drafts_seen[index] for n in names})
         assert_same(f"Posts (all, by id) {after}", {n: reads[n].posts for n in names})
+        assert_same(f"Posts an anonymous caller sees {after}", {n: reads[n].public_posts for n in names})
 
     # --- rules ---------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,23 +15,10 @@ import httpx
 import pytest
 
 from tests.pg_cluster import free_port
+from tests.servers import PROJECT_ROOT, RUN, cli, wait_until_ready
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WARNINGS = ("Task was destroyed", "never awaited", "Unclosed", "unclosed", "ResourceWarning", "Traceback")
 DRAIN_SECONDS = 2.0
-RUN = [sys.executable, "-X", "dev", "-m", "entrypoints.cli"]
-
-
-def wait_until_ready(base: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the server never became ready")
 
 
 def readiness_while_draining(base: str) -> tuple[int, int]:
@@ -65,14 +51,8 @@ def test_sigterm_drains_then_lets_the_request_in_flight_finish(server_database_u
         "INKWELL_SUPERUSER_PASSWORD": "password123",
         "PYTHONWARNINGS": "always",
     }
-    subprocess.run([*RUN, "migrate"], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*RUN, "create-superuser", "--email", f"{username}@example.com", "--username", username],
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    cli(env, "migrate")
+    cli(env, "create-superuser", "--email", f"{username}@example.com", "--username", username)
     server = subprocess.Popen([*RUN, "serve"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -3,7 +3,8 @@ unique indexes and savepoints are what keep the guarantees, not an in-process lo
 
 Iterations: registrations 3 rounds x 20 at once; opposite transfers 50 rounds of 2;
 identical follows 10 rounds x 10 at once; failing registrations 10 beside 10 good ones;
-PATCH of one user's email 20 rounds of 2; PATCH of two users to one email 10 rounds of 2.
+PATCH of one user's email 20 rounds of 2; PATCH of two users to one email 10 rounds of 2;
+6 follows, 6 comments or a second delete racing a deletion, 20 rounds each.
 """
 
 from __future__ import annotations
@@ -28,9 +29,23 @@ from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPosts, TransferPostsCommand
 from domain.posts import Post
+from entrypoints.container import Container
 from tests.conftest import database_url, people
 from tests.e2e.conftest import serving, sql_settings, wired
-from tests.e2e.helpers import ALREADY_REGISTERED, ALREADY_TAKEN, USERS, Account, describe, sign_up, user_url
+from tests.e2e.helpers import (
+    ALREADY_REGISTERED,
+    ALREADY_TAKEN,
+    POST_NOT_FOUND,
+    USER_NOT_FOUND,
+    USERS,
+    Account,
+    create_post,
+    describe,
+    make_superuser,
+    post_url,
+    sign_up,
+    user_url,
+)
 from tests.fakes import ManualClock
 
 pytestmark = pytest.mark.postgres
@@ -41,6 +56,7 @@ FOLLOW_ROUNDS, FOLLOWS_AT_ONCE = 10, 10
 FAILING_REGISTRATIONS = 10
 PATCH_ROUNDS = 20
 SAME_EMAIL_PATCH_ROUNDS = 10
+DELETION_ROUNDS, RACERS = 20, 6
 ROOT = Actor(id=1, is_superuser=True)
 
 
@@ -61,6 +77,7 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[SqlAlchemyDa
 class Service:
     client: httpx.AsyncClient
     database: SqlAlchemyDatabase
+    container: Container
 
 
 @pytest.fixture
@@ -71,7 +88,7 @@ async def service(request: pytest.FixtureRequest, hasher: Argon2PasswordHasher) 
     async with serving(container) as client:
         database = container.database()
         assert isinstance(database, SqlAlchemyDatabase)
-        yield Service(client=client, database=database)
+        yield Service(client=client, database=database, container=container)
 
 
 async def scalar(database: SqlAlchemyDatabase, statement: str, **parameters: Any) -> Any:
@@ -278,3 +295,63 @@ async def test_two_users_claiming_one_free_email_at_once_get_it_once(service: Se
         winner = next(r.json() for r in responses if r.status_code == 200)
         holders = await rows(service.database, "SELECT id FROM users WHERE lower(email) = :e", e=email)
         assert holders == [(winner["id"],)], f"round {round_}"
+
+
+# --- writes racing a deletion ------------------------------------------------------------
+
+
+def outcomes(responses: Sequence[httpx.Response], allowed: dict[int, Any]) -> list[str]:
+    """The responses whose status is not allowed, or whose body is not the one expected for it."""
+    return [
+        describe(r)
+        for r in responses
+        if r.status_code not in allowed or (allowed[r.status_code] is not None and r.json() != allowed[r.status_code])
+    ]
+
+
+async def test_follows_racing_the_followees_deletion_answer_204_or_404(service: Service) -> None:
+    fans = [await sign_up(service.client, f"fan{i}") for i in range(RACERS)]
+    for round_ in range(DELETION_ROUNDS):
+        leaving = await sign_up(service.client, f"leaving{round_}")
+        *follows, deletion = await asyncio.gather(
+            *(service.client.post(user_url(leaving.id, "/follow"), headers=fan.headers) for fan in fans),
+            service.client.delete(user_url(leaving.id), headers=leaving.headers),
+        )
+        assert deletion.status_code == 204, describe(deletion)
+        assert outcomes(follows, {204: None, 404: USER_NOT_FOUND}) == [], f"round {round_}"
+        assert (
+            await scalar(service.database, "SELECT count(*) FROM follows WHERE followee_id = :id", id=leaving.id) == 0
+        )
+
+
+async def test_comments_racing_their_posts_deletion_answer_201_or_404(service: Service) -> None:
+    author = await sign_up(service.client, "author")
+    readers = [await sign_up(service.client, f"reader{i}") for i in range(RACERS)]
+    for round_ in range(DELETION_ROUNDS):
+        post = await create_post(service.client, author, title=f"going {round_}", published=True)
+        *comments, deletion = await asyncio.gather(
+            *(
+                service.client.post(post_url(post["id"], "/comments"), json={"content": "hi"}, headers=r.headers)
+                for r in readers
+            ),
+            service.client.delete(post_url(post["id"]), headers=author.headers),
+        )
+        assert deletion.status_code == 204, describe(deletion)
+        assert outcomes(comments, {201: None, 404: POST_NOT_FOUND}) == [], f"round {round_}"
+        assert await scalar(service.database, "SELECT count(*) FROM comments WHERE post_id = :id", id=post["id"]) == 0
+
+
+async def test_of_two_simultaneous_deletes_one_answers_204_and_the_other_404(service: Service) -> None:
+    root = await make_superuser(service.client, service.container)
+    author = await sign_up(service.client, "author")
+    for round_ in range(DELETION_ROUNDS):
+        doomed = await sign_up(service.client, f"doomed{round_}")
+        post = await create_post(service.client, author, title=f"doomed {round_}", published=True)
+        users = await asyncio.gather(*(service.client.delete(user_url(doomed.id), headers=root.headers) for _ in "ab"))
+        posts = await asyncio.gather(
+            *(service.client.delete(post_url(post["id"]), headers=author.headers) for _ in "ab")
+        )
+        assert sorted(r.status_code for r in users) == [204, 404], [describe(r) for r in users]
+        assert sorted(r.status_code for r in posts) == [204, 404], [describe(r) for r in posts]
+        assert outcomes(users, {204: None, 404: USER_NOT_FOUND}) == []
+        assert outcomes(posts, {204: None, 404: POST_NOT_FOUND}) == []

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Page
+from application.dto import Actor, Page, PostFilter
 from application.errors import EmailOrUsernameTaken
 from application.tokens import hash_token
 from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUser, RegisterUserCommand
+from domain.comments import Comment
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User
-from tests.conftest import Backend
+from tests.conftest import SUPERUSER_VIEWER, Backend, people
 from tests.fakes import ManualClock
 
 PAGE = Page(skip=0, limit=100)
@@ -93,7 +95,7 @@ async def test_with_posts_lists_posts_by_id(backend: Backend, clock: ManualClock
         for title in ("one", "two", "three"):
             await uow.posts.add(Post.write(author_id=ann.id, title=title, content="c", published=True, now=clock.now()))
         await uow.commit()
-    found = await backend.users.get_with_posts(ann.id)
+    found = await backend.users.get_with_posts(ann.id, viewer=None)
     assert found is not None
     assert [p.title for p in found.posts] == ["one", "two", "three"]
     assert found.posts[0].created_at == clock.now()
@@ -103,7 +105,7 @@ async def test_with_posts_lists_posts_by_id(backend: Backend, clock: ManualClock
 async def test_unknown_and_impossible_ids_are_not_found(backend: Backend) -> None:
     for user_id in (1, 0, -1, 2**31, 10**15):
         assert await backend.users.get(user_id) is None
-        assert await backend.users.get_with_posts(user_id) is None
+        assert await backend.users.get_with_posts(user_id, viewer=SUPERUSER_VIEWER) is None
 
 
 async def test_credentials_are_found_by_email_case_insensitively_or_by_username(
@@ -229,3 +231,137 @@ async def test_case_folds_letter_by_letter_as_postgresql_does(
             await uow.commit()
     found = await backend.credentials.find_credentials(second)
     assert found is not None
+
+
+# --- drafts are private: what each viewer sees ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """ann and bob, each with a published post and a draft (written in that order, ann's
+    first), bob's comments on both of ann's posts, and the viewers: anonymous, the two
+    authors, and a superuser who wrote nothing."""
+
+    ann: int
+    bob: int
+    viewers: dict[str, Actor | None]
+    comments: dict[str, list[str]]
+
+
+async def drafts_world(backend: Backend, clock: ManualClock) -> Drafts:
+    ann, bob, root = await people(backend.uow, clock, "ann", "bob", "root")
+    comments = {"ann-live": ["on ann-live"], "ann-draft": ["on ann-draft 1", "on ann-draft 2"]}
+    async with backend.uow() as uow:
+        for author, title, published in (
+            (ann, "ann-live", True),
+            (ann, "ann-draft", False),
+            (bob, "bob-live", True),
+            (bob, "bob-draft", False),
+        ):
+            post = Post.write(author_id=author, title=title, content="c", published=published, now=clock.now())
+            await uow.posts.add(post)
+            assert post.id is not None
+            for text in comments.get(title, []):
+                await uow.comments.add(Comment.write(post_id=post.id, author_id=bob, content=text, now=clock.now()))
+        await uow.commit()
+    viewers: dict[str, Actor | None] = {
+        "anonymous": None,
+        "ann": Actor(id=ann, is_superuser=False),
+        "bob": Actor(id=bob, is_superuser=False),
+        "superuser": Actor(id=root, is_superuser=True),
+    }
+    return Drafts(ann=ann, bob=bob, viewers=viewers, comments=comments)
+
+
+async def test_posts_list_holds_published_posts_and_only_the_drafts_the_viewer_may_see(
+    backend: Backend, clock: ManualClock
+) -> None:
+    world = await drafts_world(backend, clock)
+    everything = ["ann-live", "ann-draft", "bob-live", "bob-draft"]
+    published = ["ann-live", "bob-live"]
+    # (filter, page) -> viewer -> titles; published=None lists every post the viewer may see.
+    expected: dict[tuple[PostFilter, Page], dict[str, list[str]]] = {
+        (PostFilter(), PAGE): {
+            "anonymous": published,
+            "ann": ["ann-live", "ann-draft", "bob-live"],
+            "bob": ["ann-live", "bob-live", "bob-draft"],
+            "superuser": everything,
+        },
+        (PostFilter(published=True), PAGE): dict.fromkeys(world.viewers, published),
+        (PostFilter(published=False), PAGE): {
+            "anonymous": [],
+            "ann": ["ann-draft"],
+            "bob": ["bob-draft"],
+            "superuser": ["ann-draft", "bob-draft"],
+        },
+        (PostFilter(author_id=world.ann), PAGE): {
+            "anonymous": ["ann-live"],
+            "ann": ["ann-live", "ann-draft"],
+            "bob": ["ann-live"],
+            "superuser": ["ann-live", "ann-draft"],
+        },
+        (PostFilter(author_id=world.ann, published=False), PAGE): {
+            "anonymous": [],
+            "ann": ["ann-draft"],
+            "bob": [],
+            "superuser": ["ann-draft"],
+        },
+        # Paging counts only what the viewer sees.
+        (PostFilter(), Page(skip=1, limit=1)): {
+            "anonymous": ["bob-live"],
+            "ann": ["ann-draft"],
+            "bob": ["bob-live"],
+            "superuser": ["ann-draft"],
+        },
+    }
+    seen: dict[tuple[PostFilter, Page], dict[str, list[str]]] = {}
+    for (post_filter, page), by_viewer in expected.items():
+        seen[post_filter, page] = {}
+        for name in by_viewer:
+            listed = await backend.posts.list_page(page, post_filter, viewer=world.viewers[name])
+            seen[post_filter, page][name] = [p.post.title for p in listed]
+    assert seen == expected
+
+
+async def test_a_draft_and_its_comments_exist_only_for_its_author_and_superusers(
+    backend: Backend, clock: ManualClock
+) -> None:
+    world = await drafts_world(backend, clock)
+    ids = {p.post.title: p.post.id for p in await backend.posts.list_page(PAGE, PostFilter(), viewer=SUPERUSER_VIEWER)}
+    may_see_ann_draft = {"anonymous": False, "ann": True, "bob": False, "superuser": True}
+
+    for name, viewer in world.viewers.items():
+        for title in ("ann-live", "ann-draft"):
+            visible = title == "ann-live" or may_see_ann_draft[name]
+            detail = await backend.posts.get_detail(ids[title], viewer=viewer)
+            comments = await backend.posts.comments(ids[title], PAGE, viewer=viewer)
+            if not visible:
+                assert (detail, comments) == (None, None), (name, title)
+                continue
+            assert detail is not None, (name, title)
+            assert (detail.post.title, detail.author.id) == (title, world.ann)
+            assert [c.content for c in detail.comments] == world.comments[title], (name, title)
+            assert [c.content for c in comments or []] == world.comments[title], (name, title)
+
+
+async def test_with_posts_and_profile_leave_out_the_drafts_the_viewer_may_not_see_and_their_comments(
+    backend: Backend, clock: ManualClock
+) -> None:
+    world = await drafts_world(backend, clock)
+    may_see_ann_draft = {"anonymous": False, "ann": True, "bob": False, "superuser": True}
+
+    for name, viewer in world.viewers.items():
+        titles = ["ann-live", "ann-draft"] if may_see_ann_draft[name] else ["ann-live"]
+        with_posts = await backend.users.get_with_posts(world.ann, viewer=viewer)
+        profile = await backend.users.get_profile(world.ann, viewer=viewer)
+        assert with_posts is not None and profile is not None
+        assert [p.title for p in with_posts.posts] == titles, name
+        assert [(p.post.title, [c.content for c in p.comments]) for p in profile.posts] == [
+            (title, world.comments[title]) for title in titles
+        ], name
+        assert [p.post for p in profile.posts] == with_posts.posts, name
+        bobs = await backend.users.get_with_posts(world.bob, viewer=viewer)
+        assert bobs is not None
+        assert [p.title for p in bobs.posts] == (
+            ["bob-live", "bob-draft"] if name in ("bob", "superuser") else ["bob-live"]
+        ), name

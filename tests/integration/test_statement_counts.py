@@ -1,5 +1,6 @@
-"""Every read answers in a constant number of SQL statements, whatever the number of rows:
-one per level of nesting, joins for to-one relations. Counted at the engine."""
+"""Every read answers in a constant number of SQL statements, whatever the number of rows
+and whoever is looking: one per level of nesting, joins for to-one relations. Counted at
+the engine."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import pytest
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import Page, PostFilter
+from application.dto import Actor, Page, PostFilter
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
 from domain.users import User
+from tests.conftest import SUPERUSER_VIEWER
 from tests.databases import recorded_statements
 from tests.fakes import ManualClock
 
@@ -63,24 +65,28 @@ async def build_world(
     return star.id
 
 
-async def count_reads(database: SqlAlchemyDatabase, user_id: int) -> dict[str, int]:
+def author(user_id: int) -> Actor:
+    return Actor(id=user_id, is_superuser=False)
+
+
+async def count_reads(database: SqlAlchemyDatabase, user_id: int, viewer: Actor | None) -> dict[str, int]:
     users, posts = SqlAlchemyUserReader(database), SqlAlchemyPostReader(database)
-    profile = await users.get_profile(user_id)
+    profile = await users.get_profile(user_id, viewer=viewer)
     assert profile is not None and profile.posts
     first_post = profile.posts[0].post.id
     reads = {
         "get_user": users.get(user_id),
         "list_users": users.list_page(PAGE, active_only=False),
-        "with_posts": users.get_with_posts(user_id),
-        "profile": users.get_profile(user_id),
+        "with_posts": users.get_with_posts(user_id, viewer=viewer),
+        "profile": users.get_profile(user_id, viewer=viewer),
         "followers": users.followers(user_id, PAGE),
-        "posts_list": posts.list_page(PAGE, PostFilter()),
-        "post_detail": posts.get_detail(first_post),
-        "post_comments": posts.comments(first_post, PAGE),
+        "posts_list": posts.list_page(PAGE, PostFilter(), viewer=viewer),
+        "post_detail": posts.get_detail(first_post, viewer=viewer),
+        "post_comments": posts.comments(first_post, PAGE, viewer=viewer),
     }
     counts = {}
     for name, read in reads.items():
-        with recorded_statements(database, "SELECT", "WITH") as statements:
+        async with recorded_statements(database, "SELECT", "WITH") as statements:
             assert await read is not None
         counts[name] = len(statements)
     return counts
@@ -95,8 +101,9 @@ async def test_reads_take_a_constant_number_of_statements(
     database = SqlAlchemyDatabase(sql_url)
     try:
         user_id = await build_world(database, clock, posts=posts, comments=comments, followers=followers)
-        assert await count_reads(database, user_id) == EXPECTED
-        profile = await SqlAlchemyUserReader(database).get_profile(user_id)
+        for viewer in (None, author(user_id), SUPERUSER_VIEWER):
+            assert await count_reads(database, user_id, viewer) == EXPECTED, viewer
+        profile = await SqlAlchemyUserReader(database).get_profile(user_id, viewer=author(user_id))
         assert profile is not None
         assert (len(profile.posts), len(profile.followers), len(profile.following)) == (posts, followers, followers)
         assert all(len(p.comments) == comments for p in profile.posts)
@@ -107,12 +114,12 @@ async def test_reads_take_a_constant_number_of_statements(
 async def test_posts_list_of_a_hundred_takes_as_many_statements_as_of_one(sql_url: str, clock: ManualClock) -> None:
     database = SqlAlchemyDatabase(sql_url)
     try:
-        await build_world(database, clock, posts=100, comments=0, followers=0)
+        star = await build_world(database, clock, posts=100, comments=0, followers=0)
         reader = SqlAlchemyPostReader(database)
         counts = []
         for limit in (1, 100):
-            with recorded_statements(database, "SELECT", "WITH") as statements:
-                found = await reader.list_page(Page(skip=0, limit=limit), PostFilter())
+            async with recorded_statements(database, "SELECT", "WITH") as statements:
+                found = await reader.list_page(Page(skip=0, limit=limit), PostFilter(), viewer=author(star))
             assert len(found) == limit
             assert all(p.author.username == "star" for p in found)
             counts.append(len(statements))

@@ -1,4 +1,4 @@
-"""AddComment: the caller comments on an existing post."""
+"""AddComment: the caller comments on a post that exists for them (someone else's draft does not)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import CommentDTO
+from application.dto import Actor, CommentDTO
 from application.errors import PostNotFound
 from application.use_cases.add_comment import AddComment, AddCommentCommand
 from domain.errors import InvalidValue
@@ -23,7 +23,7 @@ async def test_the_comment_is_stored_on_the_post_with_the_caller_as_author_at_th
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     clock.advance(timedelta(minutes=7))
 
     added = await AddComment(uows, clock).execute(
@@ -68,7 +68,7 @@ async def test_each_comment_is_kept_with_its_own_id(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     add = AddComment(memory.uow, clock)
 
     first = await add.execute(AddCommentCommand(actor=actor(bob), post_id=post.id, content="first"))
@@ -105,6 +105,44 @@ async def test_a_comment_on_a_missing_post_is_post_not_found_and_nothing_is_writ
 
     assert rows(store) == before
     assert not any(uow.committed for uow in uows.made)
+
+
+async def test_a_comment_on_someone_elses_draft_is_post_not_found_and_nothing_is_written(
+    memory: Backend, store: InMemoryStore, uows: UnitsOfWork, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    admin = await register(memory, hasher, clock, "admin", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    before = rows(store)
+
+    # Another user, and a superuser's id without the superuser flag: to both, the draft does not exist.
+    for caller in (actor(bob), Actor(id=admin.id, is_superuser=False)):
+        with pytest.raises(PostNotFound):
+            await AddComment(uows, clock).execute(
+                AddCommentCommand(actor=caller, post_id=draft.id, content="Let me in")
+            )
+
+    assert rows(store) == before
+    assert [uow.committed for uow in uows.made] == [False, False]
+
+
+async def test_the_author_and_a_superuser_may_comment_on_a_draft(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    admin = await register(memory, hasher, clock, "admin", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    add = AddComment(memory.uow, clock)
+
+    by_author = await add.execute(AddCommentCommand(actor=actor(alice), post_id=draft.id, content="note to self"))
+    by_admin = await add.execute(AddCommentCommand(actor=actor(admin), post_id=draft.id, content="reviewed"))
+
+    assert {c.id: (c.post_id, c.author_id, c.content) for c in store.committed.comments.values()} == {
+        by_author.id: (draft.id, alice.id, "note to self"),
+        by_admin.id: (draft.id, admin.id, "reviewed"),
+    }
+    assert store.committed.posts[draft.id].published is False
 
 
 @pytest.mark.parametrize("content", ["", "c" * (10_001), "nul \x00", "lone \ud800"])

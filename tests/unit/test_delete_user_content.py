@@ -20,8 +20,8 @@ async def test_deleting_a_user_removes_their_posts_all_comments_on_them_their_co
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
     carol = await register(memory, hasher, clock, "carol")
-    alices_post = await write_post(memory, clock, alice, "Alice's")
-    bobs_post = await write_post(memory, clock, bob, "Bob's")
+    alices_post = await write_post(memory, clock, alice, "Alice's", published=True)
+    bobs_post = await write_post(memory, clock, bob, "Bob's", published=True)
     await comment_on(memory, clock, bob, alices_post.id, "bob on alice's post")
     await comment_on(memory, clock, alice, alices_post.id, "alice on her own post")
     await comment_on(memory, clock, alice, bobs_post.id, "alice on bob's post")
@@ -53,7 +53,7 @@ async def test_after_a_user_is_deleted_the_others_reads_no_longer_show_them(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    bobs_post = await write_post(memory, clock, bob, "Bob's")
+    bobs_post = await write_post(memory, clock, bob, "Bob's", published=True)
     await comment_on(memory, clock, alice, bobs_post.id, "alice was here")
     bobs_comment = await comment_on(memory, clock, bob, bobs_post.id, "bob too")
     await follow(memory, clock, alice, bob)
@@ -61,10 +61,10 @@ async def test_after_a_user_is_deleted_the_others_reads_no_longer_show_them(
 
     await DeleteUser(memory.uow).execute(DeleteUserCommand(actor=actor(alice), user_id=alice.id))
 
-    profile = await GetProfile(memory.users).execute(bob.id)
+    profile = await GetProfile(memory.users).execute(bob.id, viewer=actor(bob))
     assert profile.followers == []
     assert profile.following == []
-    assert (await GetPost(memory.posts).execute(bobs_post.id)).comments == [bobs_comment]
+    assert (await GetPost(memory.posts).execute(bobs_post.id, viewer=actor(bob))).comments == [bobs_comment]
 
 
 async def test_a_superuser_deleting_a_user_takes_the_same_things_along(
@@ -72,7 +72,7 @@ async def test_a_superuser_deleting_a_user_takes_the_same_things_along(
 ) -> None:
     admin = await register(memory, hasher, clock, "admin", is_superuser=True)
     alice = await register(memory, hasher, clock, "alice")
-    admins_post = await write_post(memory, clock, admin, "Rules")
+    admins_post = await write_post(memory, clock, admin, "Rules", published=True)
     await comment_on(memory, clock, alice, admins_post.id, "ok")
     await follow(memory, clock, alice, admin)
     await follow(memory, clock, admin, alice)

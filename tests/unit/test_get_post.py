@@ -8,7 +8,7 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import CommentDTO, PostDTO, UserSummaryDTO
+from application.dto import Actor, CommentDTO, PostDTO, UserSummaryDTO
 from application.errors import PostNotFound
 from application.use_cases.delete_post import DeletePost, DeletePostCommand
 from application.use_cases.get_post import GetPost
@@ -24,7 +24,7 @@ async def test_answers_with_the_post_its_author_and_its_comments_in_id_order(
     alice = await register(memory, hasher, clock, "alice", full_name="Alice A.")
     bob = await register(memory, hasher, clock, "bob")
     post = await write_post(memory, clock, alice, "Topic", content="Body", published=True)
-    other = await write_post(memory, clock, bob, "Elsewhere")
+    other = await write_post(memory, clock, bob, "Elsewhere", published=True)
     clock.advance(timedelta(hours=3))
     first = await comment_on(memory, clock, bob, post.id, "first")
     clock.advance(timedelta(hours=-2))
@@ -32,7 +32,7 @@ async def test_answers_with_the_post_its_author_and_its_comments_in_id_order(
     second = await comment_on(memory, clock, alice, post.id, "second, stamped earlier")
     reverse_storage_order(store)
 
-    found = await GetPost(memory.posts).execute(post.id)
+    found = await GetPost(memory.posts).execute(post.id, viewer=None)
 
     assert found.post == post
     assert found.post == PostDTO.from_entity(store.committed.posts[post.id])
@@ -49,7 +49,7 @@ async def test_a_post_without_comments_has_an_empty_comment_list(
     post = await write_post(memory, clock, alice, "Quiet")
     await comment_on(memory, clock, alice, welcome_id, "on the welcome post")
 
-    found = await GetPost(memory.posts).execute(post.id)
+    found = await GetPost(memory.posts).execute(post.id, viewer=actor(alice))
 
     assert found.post.title == "Quiet"
     assert found.comments == []
@@ -62,7 +62,7 @@ async def test_an_unknown_post_is_post_not_found(
     post = await write_post(memory, clock, alice, "Exists")
 
     with pytest.raises(PostNotFound):
-        await GetPost(memory.posts).execute(post.id + 100)
+        await GetPost(memory.posts).execute(post.id + 100, viewer=actor(alice))
 
 
 async def test_a_deleted_post_is_post_not_found(
@@ -74,4 +74,22 @@ async def test_a_deleted_post_is_post_not_found(
     await DeletePost(memory.uow).execute(DeletePostCommand(actor=actor(alice), post_id=post.id))
 
     with pytest.raises(PostNotFound):
-        await GetPost(memory.posts).execute(post.id)
+        await GetPost(memory.posts).execute(post.id, viewer=actor(alice))
+
+
+async def test_a_draft_is_found_by_its_author_and_superusers_and_is_post_not_found_to_anyone_else(
+    memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    root = await register(memory, hasher, clock, "root", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+
+    viewer: Actor | None
+    for viewer in (actor(alice), actor(root)):
+        found = await GetPost(memory.posts).execute(draft.id, viewer=viewer)
+        assert (found.post, found.comments) == (draft, [note])
+    for viewer in (None, actor(bob)):
+        with pytest.raises(PostNotFound):
+            await GetPost(memory.posts).execute(draft.id, viewer=viewer)

@@ -8,12 +8,12 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import PostDTO, UserSummaryDTO
+from application.dto import Actor, PostDTO, UserSummaryDTO
 from application.errors import UserNotFound
 from application.use_cases.get_profile import GetProfile
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import comment_on, follow, reverse_storage_order, write_post
+from tests.unit.content_support import actor, comment_on, follow, reverse_storage_order, write_post
 from tests.unit.support import register
 
 
@@ -29,7 +29,7 @@ async def test_the_profile_holds_the_user_their_posts_with_comments_and_both_fol
     draft = await write_post(memory, clock, alice, "Draft", published=False)
     clock.advance(timedelta(hours=-2))
     live = await write_post(memory, clock, alice, "Live", published=True)
-    bobs = await write_post(memory, clock, bob, "Bob's own")
+    bobs = await write_post(memory, clock, bob, "Bob's own", published=True)
     on_live_1 = await comment_on(memory, clock, carol, live.id, "carol on live")
     await comment_on(memory, clock, alice, bobs.id, "alice on bob's post")
     clock.advance(timedelta(hours=-1))
@@ -42,7 +42,7 @@ async def test_the_profile_holds_the_user_their_posts_with_comments_and_both_fol
     await follow(memory, clock, carol, dave)
     reverse_storage_order(store)
 
-    profile = await GetProfile(memory.users).execute(alice.id)
+    profile = await GetProfile(memory.users).execute(alice.id, viewer=actor(alice))
 
     assert profile.user == alice
     assert [p.post.id for p in profile.posts] == [welcome_id, draft.id, live.id]
@@ -70,7 +70,7 @@ async def test_a_new_users_profile_has_only_the_welcome_post_and_no_links(
     await comment_on(memory, clock, carol, alices_welcome, "hello alice")
     bob = await register(memory, hasher, clock, "bob")
 
-    profile = await GetProfile(memory.users).execute(bob.id)
+    profile = await GetProfile(memory.users).execute(bob.id, viewer=None)
 
     assert profile.user == bob
     assert [(p.post.title, p.post.published, p.comments) for p in profile.posts] == [("Welcome bob!", True, [])]
@@ -84,4 +84,22 @@ async def test_an_unknown_user_is_user_not_found(
     alice = await register(memory, hasher, clock, "alice")
 
     with pytest.raises(UserNotFound):
-        await GetProfile(memory.users).execute(alice.id + 100)
+        await GetProfile(memory.users).execute(alice.id + 100, viewer=actor(alice))
+
+
+async def test_a_profile_shows_drafts_and_their_comments_to_their_author_and_superusers_only(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    root = await register(memory, hasher, clock, "root", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+
+    viewer: Actor | None
+    for viewer in (actor(alice), actor(root)):
+        profile = await GetProfile(memory.users).execute(alice.id, viewer=viewer)
+        assert [(p.post.title, p.comments) for p in profile.posts] == [("Welcome alice!", []), ("Draft", [note])]
+    for viewer in (None, actor(bob)):
+        profile = await GetProfile(memory.users).execute(alice.id, viewer=viewer)
+        assert [(p.post.title, p.comments) for p in profile.posts] == [("Welcome alice!", [])]

@@ -15,6 +15,7 @@ from domain.posts import Post
 from domain.users import User
 from tests.conftest import Backend
 from tests.fakes import ManualClock
+from tests.unit.content_support import actor
 from tests.unit.support import register
 
 
@@ -37,7 +38,7 @@ async def test_answers_with_the_user_and_all_their_posts_in_id_order(
     await write(store, bob.id, "not alice's", clock, published=True)
     await write(store, alice.id, "written earlier", clock, published=True)
 
-    found = await GetUserWithPosts(memory.users).execute(alice.id)
+    found = await GetUserWithPosts(memory.users).execute(alice.id, viewer=actor(alice))
 
     assert found.user == alice
     assert [p.title for p in found.posts] == ["Welcome alice!", "draft", "written earlier"]
@@ -57,7 +58,7 @@ async def test_a_user_without_posts_has_an_empty_list(
         await uow.commit()
     assert user.id is not None
 
-    found = await GetUserWithPosts(memory.users).execute(user.id)
+    found = await GetUserWithPosts(memory.users).execute(user.id, viewer=None)
 
     assert found.user.username == "quiet"
     assert found.posts == []
@@ -69,4 +70,22 @@ async def test_an_unknown_id_is_user_not_found(
     alice = await register(memory, hasher, clock, "alice")
 
     with pytest.raises(UserNotFound):
-        await GetUserWithPosts(memory.users).execute(alice.id + 1)
+        await GetUserWithPosts(memory.users).execute(alice.id + 1, viewer=actor(alice))
+
+
+async def test_drafts_are_listed_for_their_author_and_superusers_only(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    root = await register(memory, hasher, clock, "root", is_superuser=True)
+    await write(store, alice.id, "draft", clock, published=False)
+
+    for viewer, titles in (
+        (actor(alice), ["Welcome alice!", "draft"]),
+        (actor(root), ["Welcome alice!", "draft"]),
+        (actor(bob), ["Welcome alice!"]),
+        (None, ["Welcome alice!"]),
+    ):
+        found = await GetUserWithPosts(memory.users).execute(alice.id, viewer=viewer)
+        assert [p.title for p in found.posts] == titles, viewer

@@ -69,9 +69,7 @@ async def test_the_token_of_a_deleted_user_is_not_authenticated(
     alice = await register(memory, hasher, clock, "alice")
     token = await log_in(memory, hasher, clock, "alice")
     async with InMemoryUnitOfWork(store) as uow:
-        user = await uow.users.get(alice.id)
-        assert user is not None
-        await uow.users.delete(user)
+        assert await uow.users.delete(alice.id)
         await uow.commit()
 
     with pytest.raises(NotAuthenticated):

@@ -8,22 +8,23 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import CommentDTO, Page
+from application.dto import Actor, CommentDTO, Page
 from application.errors import PostNotFound
 from application.use_cases.list_comments import ListComments
-from tests.conftest import Backend
+from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import comment_on, reverse_storage_order, write_post
+from tests.unit.content_support import actor, comment_on, reverse_storage_order, write_post
 from tests.unit.support import register
 
 
 async def thread(memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock) -> int:
-    """A post with comments c0..c4, stamped in no particular time order and kept in reverse id
-    order, next to another post with comments of its own; returns the first post's id."""
+    """A published post with comments c0..c4, stamped in no particular time order and kept in
+    reverse id order, next to another published post with comments of its own (both published,
+    as each is commented on by a user who is not its author); returns the first post's id."""
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Thread")
-    other = await write_post(memory, clock, bob, "Other thread")
+    post = await write_post(memory, clock, alice, "Thread", published=True)
+    other = await write_post(memory, clock, bob, "Other thread", published=True)
     for index, hours in enumerate((5, -3, 4, -4, 1)):
         clock.advance(timedelta(hours=hours))
         await comment_on(memory, clock, bob if index % 2 else alice, post.id, f"c{index}")
@@ -33,7 +34,7 @@ async def thread(memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHa
 
 
 async def contents(memory: Backend, post_id: int, page: Page) -> list[str]:
-    return [c.content for c in await ListComments(memory.posts).execute(post_id, page)]
+    return [c.content for c in await ListComments(memory.posts).execute(post_id, page, viewer=SUPERUSER_VIEWER)]
 
 
 async def test_the_posts_comments_come_in_id_order_and_only_its_own(
@@ -41,7 +42,7 @@ async def test_the_posts_comments_come_in_id_order_and_only_its_own(
 ) -> None:
     post_id = await thread(memory, store, hasher, clock)
 
-    found = await ListComments(memory.posts).execute(post_id, Page())
+    found = await ListComments(memory.posts).execute(post_id, Page(), viewer=SUPERUSER_VIEWER)
 
     assert [c.content for c in found] == ["c0", "c1", "c2", "c3", "c4"]
     assert [c.id for c in found] == sorted(c.id for c in found)
@@ -88,4 +89,21 @@ async def test_the_comments_of_a_missing_post_are_post_not_found(
     post_id = await thread(memory, store, hasher, clock)
 
     with pytest.raises(PostNotFound):
-        await ListComments(memory.posts).execute(post_id + 100, Page())
+        await ListComments(memory.posts).execute(post_id + 100, Page(), viewer=SUPERUSER_VIEWER)
+
+
+async def test_the_comments_of_a_draft_are_post_not_found_to_anyone_but_its_author_and_superusers(
+    memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    root = await register(memory, hasher, clock, "root", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+
+    viewer: Actor | None
+    for viewer in (actor(alice), actor(root)):
+        assert await ListComments(memory.posts).execute(draft.id, Page(), viewer=viewer) == [note]
+    for viewer in (None, actor(bob)):
+        with pytest.raises(PostNotFound):
+            await ListComments(memory.posts).execute(draft.id, Page(), viewer=viewer)

@@ -9,9 +9,9 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Page, PostFilter, UserSummaryDTO
+from application.dto import Actor, Page, PostFilter, UserSummaryDTO
 from application.use_cases.list_posts import ListPosts, ListPostsQuery
-from tests.conftest import Backend
+from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import reverse_storage_order, write_post
 from tests.unit.support import register
@@ -46,7 +46,8 @@ async def blog(memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHash
 
 
 async def titles(memory: Backend, post_filter: PostFilter = EVERYTHING, page: Page | None = None) -> list[str]:
-    found = await ListPosts(memory.posts).execute(ListPostsQuery(page=page or Page(), post_filter=post_filter))
+    query = ListPostsQuery(page=page or Page(), post_filter=post_filter, viewer=SUPERUSER_VIEWER)
+    found = await ListPosts(memory.posts).execute(query)
     return [p.post.title for p in found]
 
 
@@ -55,7 +56,9 @@ async def test_all_posts_come_in_id_order_each_with_its_author(
 ) -> None:
     people = await blog(memory, store, hasher, clock)
 
-    found = await ListPosts(memory.posts).execute(ListPostsQuery(page=Page(), post_filter=EVERYTHING))
+    found = await ListPosts(memory.posts).execute(
+        ListPostsQuery(page=Page(), post_filter=EVERYTHING, viewer=SUPERUSER_VIEWER)
+    )
 
     assert [p.post.id for p in found] == sorted(store.committed.posts)
     assert [(p.post.title, p.author) for p in found] == [
@@ -74,7 +77,9 @@ async def test_each_listed_post_carries_its_stored_fields(
 ) -> None:
     await blog(memory, store, hasher, clock)
 
-    found = await ListPosts(memory.posts).execute(ListPostsQuery(page=Page(), post_filter=EVERYTHING))
+    found = await ListPosts(memory.posts).execute(
+        ListPostsQuery(page=Page(), post_filter=EVERYTHING, viewer=SUPERUSER_VIEWER)
+    )
 
     for item in found:
         stored = store.committed.posts[item.post.id]
@@ -163,3 +168,37 @@ async def test_paging_applies_to_the_filtered_list(
 
 async def test_with_no_posts_the_list_is_empty(memory: Backend) -> None:
     assert await titles(memory) == []
+
+
+@pytest.mark.parametrize(
+    ("viewer", "published", "expected"),
+    [
+        (None, None, ["Welcome alice!", "Welcome bob!", "b-live", "a-live"]),
+        ("alice", None, ["Welcome alice!", "Welcome bob!", "a-draft", "b-live", "a-live"]),
+        ("bob", None, ["Welcome alice!", "Welcome bob!", "b-live", "a-live", "b-draft"]),
+        (None, True, ["Welcome alice!", "Welcome bob!", "b-live", "a-live"]),
+        ("alice", True, ["Welcome alice!", "Welcome bob!", "b-live", "a-live"]),
+        (None, False, []),
+        ("alice", False, ["a-draft"]),
+        ("bob", False, ["b-draft"]),
+    ],
+)
+async def test_a_viewer_sees_the_published_posts_and_only_their_own_drafts(
+    memory: Backend,
+    store: InMemoryStore,
+    hasher: Argon2PasswordHasher,
+    clock: ManualClock,
+    viewer: str | None,
+    published: bool | None,
+    expected: list[str],
+) -> None:
+    people = await blog(memory, store, hasher, clock)
+    viewers = {
+        "alice": Actor(id=people.alice.id, is_superuser=False),
+        "bob": Actor(id=people.bob.id, is_superuser=False),
+    }
+    query = ListPostsQuery(
+        page=Page(), post_filter=PostFilter(published=published), viewer=None if viewer is None else viewers[viewer]
+    )
+
+    assert [p.post.title for p in await ListPosts(memory.posts).execute(query)] == expected

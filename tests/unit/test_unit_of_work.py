@@ -137,9 +137,7 @@ async def test_deleting_a_user_deletes_their_posts_and_tokens_on_commit(store: I
     bob_id = await committed_user(store, "bob")
 
     async with InMemoryUnitOfWork(store) as uow:
-        alice = await uow.users.get(alice_id)
-        assert alice is not None
-        await uow.users.delete(alice)
+        assert await uow.users.delete(alice_id)
         await uow.commit()
 
     assert list(store.committed.users) == [bob_id]
@@ -320,7 +318,7 @@ async def test_a_delete_in_a_failed_savepoint_is_undone_with_its_cascade(store: 
         assert user is not None
         with pytest.raises(Boom):
             async with uow.savepoint():
-                await uow.users.delete(user)
+                await uow.users.delete(user_id)
                 await uow.tokens.delete_for_users([user_id])
                 raise Boom
         assert await uow.users.get(user_id) is user

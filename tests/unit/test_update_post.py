@@ -143,13 +143,13 @@ async def test_another_ordinary_user_is_denied_and_nothing_changes(
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     before = rows(store)
     clock.advance(timedelta(minutes=1))
 
     with pytest.raises(PermissionDenied):
         await UpdatePost(uows, clock).execute(
-            UpdatePostCommand(actor=actor(bob), post_id=post.id, title="Bob's now", published=True)
+            UpdatePostCommand(actor=actor(bob), post_id=post.id, title="Bob's now", published=False)
         )
 
     assert rows(store) == before
@@ -161,7 +161,7 @@ async def test_rights_come_from_the_callers_superuser_flag_not_from_who_they_are
 ) -> None:
     alice = await register(memory, hasher, clock, "alice")
     admin = await register(memory, hasher, clock, "admin", is_superuser=True)
-    post = await write_post(memory, clock, alice, "Alice's")
+    post = await write_post(memory, clock, alice, "Alice's", published=True)
     before = rows(store)
 
     with pytest.raises(PermissionDenied):
@@ -170,6 +170,57 @@ async def test_rights_come_from_the_callers_superuser_flag_not_from_who_they_are
         )
 
     assert rows(store) == before
+
+
+async def test_someone_elses_draft_is_post_not_found_rather_than_denied_and_nothing_changes(
+    memory: Backend, store: InMemoryStore, uows: UnitsOfWork, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    admin = await register(memory, hasher, clock, "admin", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    before = rows(store)
+    clock.advance(timedelta(minutes=1))
+
+    # Another user, and a superuser's id without the superuser flag: to both, the draft does not exist.
+    for caller in (actor(bob), Actor(id=admin.id, is_superuser=False)):
+        with pytest.raises(PostNotFound):
+            await UpdatePost(uows, clock).execute(
+                UpdatePostCommand(actor=caller, post_id=draft.id, title="Mine now", published=True)
+            )
+
+    assert rows(store) == before
+    assert [uow.committed for uow in uows.made] == [False, False]
+
+
+async def test_the_author_and_a_superuser_may_edit_a_draft_and_it_stays_a_draft_of_its_author(
+    memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    alice = await register(memory, hasher, clock, "alice")
+    admin = await register(memory, hasher, clock, "admin", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", content="Text", published=False)
+    before = stored(store, draft)
+    clock.advance(timedelta(minutes=1))
+
+    by_author = await UpdatePost(memory.uow, clock).execute(
+        UpdatePostCommand(actor=actor(alice), post_id=draft.id, title="Still a draft")
+    )
+
+    assert stored(store, draft) == before | {"title": "Still a draft", "updated_at": clock.now()}
+    assert by_author == PostDTO(**stored(store, draft))
+    clock.advance(timedelta(minutes=1))
+
+    by_admin = await UpdatePost(memory.uow, clock).execute(
+        UpdatePostCommand(actor=actor(admin), post_id=draft.id, content="Moderated")
+    )
+
+    assert stored(store, draft) == before | {
+        "title": "Still a draft",
+        "content": "Moderated",
+        "updated_at": clock.now(),
+    }
+    assert by_admin == PostDTO(**stored(store, draft))
+    assert (by_admin.published, by_admin.author_id) == (False, alice.id)
 
 
 async def test_an_unknown_post_is_post_not_found_and_nothing_changes(

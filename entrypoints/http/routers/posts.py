@@ -11,7 +11,7 @@ from application.use_cases.create_post import CreatePostCommand
 from application.use_cases.delete_post import DeletePostCommand
 from application.use_cases.list_posts import ListPostsQuery
 from application.use_cases.update_post import UpdatePostCommand
-from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.dependencies import ContainerDep, CurrentActor, Viewer
 from entrypoints.http.openapi import errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.schemas import (
@@ -38,20 +38,23 @@ async def create_post(body: PostCreate, actor: CurrentActor, container: Containe
 @router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400))
 async def list_posts(
     container: ContainerDep,
+    viewer: Viewer,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     author_id: Omittable[int] = None,
     published: Omittable[bool] = None,
 ) -> list[dict[str, object]]:
     query = ListPostsQuery(
-        page=Page(skip=skip, limit=limit), post_filter=PostFilter(author_id=author_id, published=published)
+        page=Page(skip=skip, limit=limit),
+        post_filter=PostFilter(author_id=author_id, published=published),
+        viewer=viewer,
     )
     return [{**asdict(found.post), "author": found.author} for found in await container.list_posts().execute(query)]
 
 
 @router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404))
-async def get_post(post_id: int, container: ContainerDep) -> dict[str, object]:
-    found = await container.get_post().execute(post_id)
+async def get_post(post_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
+    found = await container.get_post().execute(post_id, viewer=viewer)
     return {**asdict(found.post), "author": found.author, "comments": found.comments}
 
 
@@ -76,8 +79,9 @@ async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, co
 @router.get("/{post_id}/comments", response_model=list[CommentResponse], responses=errors(400, 404))
 async def list_comments(
     post_id: int,
+    viewer: Viewer,
     container: ContainerDep,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[CommentDTO]:
-    return await container.list_comments().execute(post_id, Page(skip=skip, limit=limit))
+    return await container.list_comments().execute(post_id, Page(skip=skip, limit=limit), viewer=viewer)

@@ -1,0 +1,56 @@
+"""The real service as a separate process, for tests that need a real server: its signals,
+its listener, its clients' connections."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.pg_cluster import free_port
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RUN = [sys.executable, "-X", "dev", "-m", "entrypoints.cli"]
+# Real argon2id at its smallest, so a load of registrations measures the service, not hashing.
+CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST_KIB": "8"}
+
+
+def wait_until_ready(base: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the server never became ready")
+
+
+def cli(env: dict[str, str], *arguments: str) -> None:
+    subprocess.run([*RUN, *arguments], cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+
+
+@contextmanager
+def served(database_url: str, **settings: str) -> Iterator[str]:
+    """``serve`` on a free port with these settings (environment variable names); yields the
+    base URL once ready, and stops the server at exit."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), **settings}
+    server = subprocess.Popen([*RUN, "serve"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
