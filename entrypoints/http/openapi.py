@@ -55,6 +55,11 @@ def _headers(status: int) -> dict[str, Any]:
     return {"headers": HEADERS[status]} if status in HEADERS else {}
 
 
+# For a route whose bearer token is optional (a public read, where a token only widens what
+# the caller sees): FastAPI documents every OAuth2PasswordBearer as required; the empty
+# requirement appended here says "or none" (OpenAPI's optional security).
+OPTIONAL_BEARER: dict[str, Any] = {"security": [{}]}
+
 HEALTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": HealthResponse, "description": "The primary database answered within 2 s"},
     503: {

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from adapters.security.argon2 import Argon2PasswordHasher
 from entrypoints.http.app import create_app
-from entrypoints.http.dependencies import bearer_token
+from entrypoints.http.dependencies import bearer_token, optional_actor
 from entrypoints.http.routers import admin, auth, health, operations, posts, users
 from entrypoints.settings import Settings
 from tests.e2e.conftest import serving, wired
@@ -129,6 +129,20 @@ def test_every_error_has_its_schema_and_headers(document: dict[str, Any]) -> Non
                 wrong.append(f"{label}: no WWW-Authenticate")
             if status == "503" and path.startswith("/api/v1/") and not headers.get("Retry-After", {}).get("required"):
                 wrong.append(f"{label}: no Retry-After")
+    assert wrong == []
+
+
+def test_a_bearer_token_is_documented_as_required_or_optional_as_the_route_takes_it(document: dict[str, Any]) -> None:
+    """A public read takes a token only to widen what the caller sees: its security says
+    "or none" ({}), and it never answers 401; a route that needs a token says it does."""
+    wrong = []
+    for method, path, route, operation in operations_of(document):
+        security = operation.get("security", [])
+        required, optional = depends_on(route, bearer_token), depends_on(route, optional_actor)
+        if optional and not required and ({} not in security or len(security) < 2 or "401" in operation["responses"]):
+            wrong.append(f"{method} {path}: optional, documented {security} {sorted(operation['responses'])}")
+        if required and (not security or {} in security):
+            wrong.append(f"{method} {path}: required, documented {security}")
     assert wrong == []
 
 

@@ -12,7 +12,7 @@ from application.use_cases.delete_post import DeletePostCommand
 from application.use_cases.list_posts import ListPostsQuery
 from application.use_cases.update_post import UpdatePostCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor, Viewer
-from entrypoints.http.openapi import errors
+from entrypoints.http.openapi import OPTIONAL_BEARER, errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.schemas import (
     CommentCreate,
@@ -35,7 +35,7 @@ async def create_post(body: PostCreate, actor: CurrentActor, container: Containe
     return await container.create_post().execute(command)
 
 
-@router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400))
+@router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400), openapi_extra=OPTIONAL_BEARER)
 async def list_posts(
     container: ContainerDep,
     viewer: Viewer,
@@ -52,7 +52,7 @@ async def list_posts(
     return [{**asdict(found.post), "author": found.author} for found in await container.list_posts().execute(query)]
 
 
-@router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404))
+@router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
 async def get_post(post_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
     found = await container.get_post().execute(post_id, viewer=viewer)
     return {**asdict(found.post), "author": found.author, "comments": found.comments}
@@ -76,7 +76,12 @@ async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, co
     return await container.add_comment().execute(AddCommentCommand(actor=actor, post_id=post_id, content=body.content))
 
 
-@router.get("/{post_id}/comments", response_model=list[CommentResponse], responses=errors(400, 404))
+@router.get(
+    "/{post_id}/comments",
+    response_model=list[CommentResponse],
+    responses=errors(400, 404),
+    openapi_extra=OPTIONAL_BEARER,
+)
 async def list_comments(
     post_id: int,
     viewer: Viewer,

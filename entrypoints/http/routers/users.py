@@ -15,7 +15,7 @@ from application.use_cases.search_users import SearchUsersQuery
 from application.use_cases.unfollow_user import UnfollowUserCommand
 from application.use_cases.update_user import UpdateUserCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor, CurrentUser, Viewer
-from entrypoints.http.openapi import errors
+from entrypoints.http.openapi import OPTIONAL_BEARER, errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.schemas import (
     ProfileResponse,
@@ -70,13 +70,15 @@ async def get_user(user_id: int, container: ContainerDep) -> UserDTO:
     return await container.get_user().execute(user_id)
 
 
-@router.get("/{user_id}/with-posts", response_model=UserWithPostsResponse, responses=errors(404))
+@router.get(
+    "/{user_id}/with-posts", response_model=UserWithPostsResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER
+)
 async def get_user_with_posts(user_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
     found = await container.get_user_with_posts().execute(user_id, viewer=viewer)
     return {**asdict(found.user), "posts": found.posts}
 
 
-@router.get("/{user_id}/profile", response_model=ProfileResponse, responses=errors(404))
+@router.get("/{user_id}/profile", response_model=ProfileResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
 async def get_profile(user_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
     found = await container.get_profile().execute(user_id, viewer=viewer)
     posts = [{**asdict(entry.post), "comments": entry.comments} for entry in found.posts]
