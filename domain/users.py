@@ -15,13 +15,13 @@ USERNAME_MAX_LENGTH = 100
 FULL_NAME_MAX_LENGTH = 255
 
 # A structural check only; the HTTP edge applies the full RFC rules before this.
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
 _USERNAME_FORBIDDEN = re.compile(r"[\s@]")
 
 
 def validate_email(email: str) -> str:
     require_text("email", email, min_length=3, max_length=EMAIL_MAX_LENGTH)
-    if not _EMAIL.match(email):
+    if not _EMAIL.fullmatch(email):
         raise InvalidValue("email", "email must be a valid address")
     return email
 
