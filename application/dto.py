@@ -138,8 +138,8 @@ class Credentials:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IssuedToken:
     access_token: str
-    expires_in: int
     token_type: str = "bearer"
+    expires_in: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

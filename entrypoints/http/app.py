@@ -13,8 +13,8 @@ from application.ports.database import Database
 from entrypoints.container import Container, pool_statuses, replica_router
 from entrypoints.http.draining import drain_on_sigterm
 from entrypoints.http.errors import install_error_handlers
-from entrypoints.http.metrics import Metrics, MetricsMiddleware
-from entrypoints.http.middleware import BodySizeLimit, MethodNotAllowed, RequestHygiene
+from entrypoints.http.metrics import Metrics
+from entrypoints.http.middleware import Edge
 from entrypoints.http.routers import admin, auth, health, operations, posts, users
 
 logger = logging.getLogger("inkwell")
@@ -76,10 +76,5 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(users.router)
     app.include_router(posts.router)
     app.include_router(admin.router)
-    # Innermost: it passes the scope on as it is, so the metrics below see what the router fills in.
-    app.add_middleware(MethodNotAllowed, openapi=app.openapi)
-    # Sees the scope the router fills in (the route template).
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(BodySizeLimit)
-    app.add_middleware(RequestHygiene)
+    app.add_middleware(Edge, metrics=app.state.metrics, openapi=app.openapi)
     return app

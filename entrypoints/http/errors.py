@@ -7,7 +7,6 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
 from application.errors import (
     ApplicationError,
@@ -21,6 +20,7 @@ from application.errors import (
     StorageUnavailable,
 )
 from domain.errors import DomainError, InvalidValue
+from entrypoints.http.responses import JSONBytes
 
 logger = logging.getLogger("inkwell.http")
 
@@ -40,12 +40,12 @@ RETRY_AFTER_SECONDS = "2"
 _RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
 
 
-def _application_error(_request: Request, error: Exception) -> JSONResponse:
+def _application_error(_request: Request, error: Exception) -> JSONBytes:
     for error_type, status in STATUS_BY_ERROR:
         if isinstance(error, error_type):
-            return JSONResponse({"detail": str(error)}, status_code=status, headers=_headers(status, error))
+            return JSONBytes({"detail": str(error)}, status_code=status, headers=_headers(status, error))
     logger.error("unmapped application error %r", error)
-    return JSONResponse({"detail": str(error)}, status_code=400)
+    return JSONBytes({"detail": str(error)}, status_code=400)
 
 
 def _headers(status: int, error: Exception) -> dict[str, str] | None:
@@ -58,22 +58,22 @@ def _headers(status: int, error: Exception) -> dict[str, str] | None:
     return None
 
 
-def _domain_rule(_request: Request, error: Exception) -> JSONResponse:
+def _domain_rule(_request: Request, error: Exception) -> JSONBytes:
     """A broken business rule that is not about one field's shape (e.g. following oneself)."""
-    return JSONResponse({"detail": str(error)}, status_code=400)
+    return JSONBytes({"detail": str(error)}, status_code=400)
 
 
-def _invalid_value(_request: Request, error: Exception) -> JSONResponse:
+def _invalid_value(_request: Request, error: Exception) -> JSONBytes:
     assert isinstance(error, InvalidValue)
     detail = [{"type": "value_error", "loc": ["body", error.field], "msg": error.message}]
-    return JSONResponse({"detail": detail}, status_code=422)
+    return JSONBytes({"detail": detail}, status_code=422)
 
 
-def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+def _validation_error(_request: Request, error: Exception) -> JSONBytes:
     """FastAPI's 422 shape, minus ``input``: it would echo a submitted password."""
     assert isinstance(error, RequestValidationError)
     detail = [{key: value for key, value in item.items() if key != "input"} for item in error.errors()]
-    return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=422)
+    return JSONBytes({"detail": jsonable_encoder(detail)}, status_code=422)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -11,28 +12,10 @@ from urllib.parse import unquote_to_bytes
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from entrypoints.http.metrics import Metrics
+
 MAX_BODY_BYTES = 1024 * 1024
 TOO_LARGE = "Request body too large (limit 1 MiB)"
-
-
-class RequestHygiene:
-    """Serve ``/path/`` exactly as ``/path`` (no redirect, no second route), and refuse a
-    query string that is not UTF-8 with a 400, where Starlette would quietly replace the
-    bad bytes with U+FFFD and search for something the client never sent."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            query: bytes = scope["query_string"]
-            if query and (b"%" in query or not query.isascii()) and not _is_utf8(query):
-                await _refuse(send, 400, "Query string is not valid UTF-8")
-                return
-            path: str = scope["path"]
-            if len(path) > 1 and path.endswith("/"):
-                scope = dict(scope, path=path.rstrip("/") or "/")
-        await self.app(scope, receive, send)
 
 
 def _is_utf8(query: bytes) -> bool:
@@ -43,20 +26,63 @@ def _is_utf8(query: bytes) -> bool:
     return True
 
 
-class BodySizeLimit:
-    """Answer 413 to a body over ``max_bytes``, whether announced or streamed.
+class Edge:
+    """The one pure-ASGI layer in front of the app, cheap enough for every request:
 
-    A body is read whole before the app sees it (it is at most ``max_bytes``), so the
-    app never starts work on a request it will have to refuse.
+    - a query string that is not UTF-8 gets 400, where Starlette would quietly replace the
+      bad bytes with U+FFFD and search for something the client never sent;
+    - ``/path/`` is served exactly as ``/path`` (no redirect, no second route);
+    - a body over ``max_bytes`` gets 413, whether announced or streamed; a body is read
+      whole before the app sees it, so the app never starts work it will have to refuse;
+    - a 405's ``Allow`` names every method the OpenAPI document gives the path. Starlette
+      answers from the first route whose path matches (``Allow: GET`` for ``/posts/1``, which
+      also takes PATCH and DELETE); and a method a literal path lacks would reach a
+      templated route that never meant that path (``PATCH /users/search`` is no ``PATCH
+      /users/{user_id}``): a literal path wins, as in OpenAPI, so that answers 405 too.
+      ``openapi`` is the app's (cached) document, read at the first request;
+    - every request is counted and timed under its route template.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: Metrics, openapi: Callable[[], dict[str, Any]], max_bytes: int = MAX_BODY_BYTES
+    ) -> None:
         self.app = app
+        self.metrics = metrics
         self.max_bytes = max_bytes
+        self._openapi = openapi
+        self._paths: _DocumentedPaths | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        if len(path) > 1 and path.endswith("/"):
+            scope = dict(scope, path=path.rstrip("/") or "/")
+        status = 500
+
+        async def respond(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if status == 405:
+                    self._allow_every_method(scope["path"], message)
+            await send(message)
+
+        try:
+            await self._serve(scope, receive, respond)
+        finally:
+            self.metrics.observe(scope, status, time.perf_counter() - started)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query: bytes = scope["query_string"]
+        if query and (b"%" in query or not query.isascii()) and not _is_utf8(query):
+            await _refuse(send, 400, "Query string is not valid UTF-8")
+            return
+        literal = self._documented().literal.get(scope["path"])
+        if literal is not None and scope["method"] not in literal:
+            await _refuse(send, 405, "Method Not Allowed", [(b"allow", _allow(literal))])
             return
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
@@ -66,71 +92,53 @@ class BodySizeLimit:
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             await _refuse(send, 413, TOO_LARGE)
             return
-
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await _refuse(send, 413, TOO_LARGE)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-
+        try:
+            body = await self._whole_body(receive)
+        except _ClientLeft:
+            return
+        if body is None:
+            await _refuse(send, 413, TOO_LARGE)
+            return
         replayed = False
 
         async def replay() -> Message:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
         await self.app(scope, replay, send)
 
+    async def _whole_body(self, receive: Receive) -> bytes | None:
+        """The request body, or None when it is over ``max_bytes``."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise _ClientLeft
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
-class MethodNotAllowed:
-    """405 answers whose ``Allow`` names every method the OpenAPI document gives the path.
-
-    Starlette answers 405 from the first route whose path matches and lists that route's
-    methods alone (``Allow: GET`` for ``/posts/1``, which also takes PATCH and DELETE). And a
-    method that a literal path lacks would reach a templated route that never meant that
-    path (``PATCH /users/search`` is no ``PATCH /users/{user_id}``): a literal path wins, as
-    in OpenAPI, so that answers 405 too. Costs a dict look-up per request; templates are
-    only searched for a 405. ``openapi`` is the app's (cached) document, read at the first
-    request, once every route is in place.
-    """
-
-    def __init__(self, app: ASGIApp, openapi: Callable[[], dict[str, Any]]) -> None:
-        self.app = app
-        self._openapi = openapi
-        self._paths: _DocumentedPaths | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def _documented(self) -> _DocumentedPaths:
         if self._paths is None:
             self._paths = _DocumentedPaths(self._openapi())
-        paths = self._paths
-        literal = paths.literal.get(scope["path"])
-        if literal is not None and scope["method"] not in literal:
-            await _refuse(send, 405, "Method Not Allowed", [(b"allow", _allow(literal))])
-            return
+        return self._paths
 
-        async def send_full_allow(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 405:
-                methods = paths.methods_of(scope["path"])
-                if methods:
-                    MutableHeaders(scope=message)["allow"] = _allow(methods).decode()
-            await send(message)
+    def _allow_every_method(self, path: str, start: Message) -> None:
+        methods = self._documented().methods_of(path)
+        if methods:
+            MutableHeaders(scope=start)["allow"] = _allow(methods).decode()
 
-        await self.app(scope, receive, send_full_allow)
+
+class _ClientLeft(Exception):
+    """The client disconnected while sending its body: nobody is left to answer."""
 
 
 class _DocumentedPaths:

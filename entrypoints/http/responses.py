@@ -8,6 +8,7 @@ a contract test keeps them so."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import orjson
@@ -27,3 +28,19 @@ class JSONBytes(Response):
 
     def render(self, content: Any) -> bytes:
         return json_bytes(content)
+
+
+def flat(read_model: object, **more: object) -> dict[str, object]:
+    """A read model's fields in order, then ``more``: the body of a response that extends it
+    (a user with their posts)."""
+    return {name: getattr(read_model, name) for name in _field_names(type(read_model))} | more
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(read_model: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(read_model)
+    if names is None:
+        names = _FIELD_NAMES[read_model] = tuple(field.name for field in dataclasses.fields(read_model))
+    return names

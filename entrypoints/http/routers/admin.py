@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import Field, ValidationError
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field, ValidationError
 
 from application.use_cases.deactivate_users import DeactivateUsersCommand
-from application.use_cases.import_users import ImportResult, ImportUsersCommand, RejectedEntry
+from application.use_cases.import_users import ImportUsersCommand, RejectedEntry
 from application.use_cases.register_user import RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPostsCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor
 from entrypoints.http.openapi import errors
+from entrypoints.http.responses import JSONBytes
 from entrypoints.http.schemas import RequestBody, UserCreate
 
 # Superusers only; every operation is a write that takes a body.
@@ -31,26 +32,42 @@ class ImportBody(RequestBody):
     users: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=1000)]
 
 
-@router.post("/users/{user_id}/transfer-posts", responses=errors(404))
+class TransferredResponse(BaseModel):
+    transferred: int
+
+
+class DeactivatedResponse(BaseModel):
+    deactivated: int
+
+
+class ImportFailureResponse(BaseModel):
+    index: int
+    detail: str
+
+
+class ImportResponse(BaseModel):
+    created: int
+    errors: list[ImportFailureResponse]
+
+
+@router.post("/users/{user_id}/transfer-posts", response_model=TransferredResponse, responses=errors(404))
 async def transfer_posts(
     user_id: int, body: TransferPostsBody, actor: CurrentActor, container: ContainerDep
-) -> dict[str, int]:
+) -> Response:
     command = TransferPostsCommand(actor=actor, from_user_id=user_id, to_user_id=body.to_user_id)
-    return {"transferred": await container.transfer_posts().execute(command)}
+    return JSONBytes({"transferred": await container.transfer_posts().execute(command)})
 
 
-@router.post("/users/deactivate")
-async def deactivate_users(body: DeactivateBody, actor: CurrentActor, container: ContainerDep) -> dict[str, int]:
+@router.post("/users/deactivate", response_model=DeactivatedResponse)
+async def deactivate_users(body: DeactivateBody, actor: CurrentActor, container: ContainerDep) -> Response:
     command = DeactivateUsersCommand(actor=actor, user_ids=body.user_ids)
-    return {"deactivated": await container.deactivate_users().execute(command)}
+    return JSONBytes({"deactivated": await container.deactivate_users().execute(command)})
 
 
-@router.post("/users/import")
-async def import_users(body: ImportBody, actor: CurrentActor, container: ContainerDep) -> dict[str, object]:
-    result: ImportResult = await container.import_users().execute(
-        ImportUsersCommand(actor=actor, entries=[_read_entry(raw) for raw in body.users])
-    )
-    return {"created": result.created, "errors": [{"index": e.index, "detail": e.detail} for e in result.errors]}
+@router.post("/users/import", response_model=ImportResponse)
+async def import_users(body: ImportBody, actor: CurrentActor, container: ContainerDep) -> Response:
+    command = ImportUsersCommand(actor=actor, entries=[_read_entry(raw) for raw in body.users])
+    return JSONBytes(await container.import_users().execute(command))
 
 
 def _read_entry(raw: dict[str, Any]) -> RegisterUserCommand | RejectedEntry:

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Response
 
-from application.dto import IssuedToken
 from application.use_cases.authenticate import AuthenticateCommand
 from entrypoints.http.dependencies import BearerToken, ContainerDep, CurrentUser
 from entrypoints.http.openapi import errors
+from entrypoints.http.responses import JSONBytes
 from entrypoints.http.schemas import LoginForm, TokenResponse
 
 # Every operation here reads or writes the store.
@@ -15,8 +15,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=errors(503))
 
 
 @router.post("/token", response_model=TokenResponse, responses=errors(400, 401, 409, 413))
-async def issue_token(form: Annotated[LoginForm, Form()], container: ContainerDep) -> IssuedToken:
-    return await container.authenticate().execute(AuthenticateCommand(login=form.username, password=form.password))
+async def issue_token(form: Annotated[LoginForm, Form()], container: ContainerDep) -> Response:
+    command = AuthenticateCommand(login=form.username, password=form.password)
+    return JSONBytes(await container.authenticate().execute(command))
 
 
 @router.post("/logout", status_code=204, responses=errors(401, 409))

@@ -4,12 +4,12 @@ import asyncio
 import logging
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
 
 from application.ports.database import Database
 from entrypoints.container import replica_router
 from entrypoints.http.dependencies import ContainerDep
 from entrypoints.http.openapi import HEALTH_RESPONSES
+from entrypoints.http.responses import JSONBytes
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger("inkwell.health")
@@ -28,7 +28,7 @@ async def _ping(database: Database) -> tuple[bool, str]:
     return True, "connected"
 
 
-async def _answer(container: ContainerDep) -> JSONResponse:
+async def _answer(container: ContainerDep) -> JSONBytes:
     ok, database = await _ping(container.database())
     body = {"status": "healthy" if ok else "unhealthy", "database": database}
     replicated = replica_router(container)
@@ -36,25 +36,25 @@ async def _answer(container: ContainerDep) -> JSONResponse:
         # Reads fall back to the primary, so a lost replica degrades, it does not fail.
         replica_ok, reason = await _ping(replicated.replica)
         body["replica"] = "connected" if replica_ok else f"degraded: {reason}"
-    return JSONResponse(body, status_code=200 if ok else 503)
+    return JSONBytes(body, status_code=200 if ok else 503)
 
 
 @router.get("/health", responses=HEALTH_RESPONSES)
-async def health(container: ContainerDep) -> JSONResponse:
+async def health(container: ContainerDep) -> JSONBytes:
     """200 when ``SELECT 1`` on the primary answers within 2 s, else 503. With a replica
     configured, ``replica`` says whether it answers too."""
     return await _answer(container)
 
 
-@router.get("/health/live")
-async def live() -> dict[str, str]:
+@router.get("/health/live", response_model=dict[str, str])
+async def live() -> JSONBytes:
     """The process serves; the database is not touched."""
-    return {"status": "alive"}
+    return JSONBytes({"status": "alive"})
 
 
 @router.get("/health/ready", responses=HEALTH_RESPONSES)
-async def ready(request: Request, container: ContainerDep) -> JSONResponse:
+async def ready(request: Request, container: ContainerDep) -> JSONBytes:
     """Like /health, and 503 while the service is starting or draining."""
     if not getattr(request.app.state, "ready", False):
-        return JSONResponse({"status": "unavailable", "database": "not ready"}, status_code=503)
+        return JSONBytes({"status": "unavailable", "database": "not ready"}, status_code=503)
     return await _answer(container)

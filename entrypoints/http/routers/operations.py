@@ -10,6 +10,7 @@ from application.errors import PermissionDenied
 from entrypoints.container import pool_statuses
 from entrypoints.http.dependencies import ContainerDep, CurrentActor
 from entrypoints.http.openapi import errors
+from entrypoints.http.responses import JSONBytes
 
 router = APIRouter(tags=["operations"])
 POOL_FIELDS = ("size", "checked_in", "checked_out", "overflow")
@@ -21,13 +22,18 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
-@router.get("/api/v1/admin/pool", tags=["admin"], responses=errors(401, 403, 503))
-async def pool(actor: CurrentActor, container: ContainerDep) -> dict[str, dict[str, int] | None]:
+@router.get(
+    "/api/v1/admin/pool",
+    tags=["admin"],
+    response_model=dict[str, dict[str, int] | None],
+    responses=errors(401, 403, 503),
+)
+async def pool(actor: CurrentActor, container: ContainerDep) -> Response:
     """Each engine's pool (superusers only); ``replica`` is null when none is configured."""
     if not actor.is_superuser:
         raise PermissionDenied()
     statuses = pool_statuses(container)
-    return {"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))}
+    return JSONBytes({"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))})
 
 
 def _public(status: PoolStatus | None) -> dict[str, int] | None:

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from application.dto import CommentDTO, Page, PostDTO, PostFilter
+from application.dto import Page, PostFilter
 from application.use_cases.add_comment import AddCommentCommand
 from application.use_cases.create_post import CreatePostCommand
 from application.use_cases.delete_post import DeletePostCommand
@@ -14,6 +13,7 @@ from application.use_cases.update_post import UpdatePostCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor, Viewer
 from entrypoints.http.openapi import OPTIONAL_BEARER, errors
 from entrypoints.http.paging import Skip
+from entrypoints.http.responses import JSONBytes, flat
 from entrypoints.http.schemas import (
     CommentCreate,
     CommentResponse,
@@ -30,9 +30,9 @@ router = APIRouter(prefix="/api/v1/posts", tags=["posts"], responses=errors(503)
 
 
 @router.post("", status_code=201, response_model=PostResponse, responses=errors(400, 401, 409, 413))
-async def create_post(body: PostCreate, actor: CurrentActor, container: ContainerDep) -> PostDTO:
+async def create_post(body: PostCreate, actor: CurrentActor, container: ContainerDep) -> Response:
     command = CreatePostCommand(actor=actor, title=body.title, content=body.content, published=body.published)
-    return await container.create_post().execute(command)
+    return JSONBytes(await container.create_post().execute(command), status_code=201)
 
 
 @router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400), openapi_extra=OPTIONAL_BEARER)
@@ -43,24 +43,25 @@ async def list_posts(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     author_id: Omittable[int] = None,
     published: Omittable[bool] = None,
-) -> list[dict[str, object]]:
+) -> Response:
     query = ListPostsQuery(
         page=Page(skip=skip, limit=limit),
         post_filter=PostFilter(author_id=author_id, published=published),
         viewer=viewer,
     )
-    return [{**asdict(found.post), "author": found.author} for found in await container.list_posts().execute(query)]
+    return JSONBytes([flat(found.post, author=found.author) for found in await container.list_posts().execute(query)])
 
 
 @router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
-async def get_post(post_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
+async def get_post(post_id: int, viewer: Viewer, container: ContainerDep) -> Response:
     found = await container.get_post().execute(post_id, viewer=viewer)
-    return {**asdict(found.post), "author": found.author, "comments": found.comments}
+    return JSONBytes(flat(found.post, author=found.author, comments=found.comments))
 
 
 @router.patch("/{post_id}", response_model=PostResponse, responses=errors(400, 401, 403, 404, 409, 413))
-async def update_post(post_id: int, body: PostUpdate, actor: CurrentActor, container: ContainerDep) -> PostDTO:
-    return await container.update_post().execute(UpdatePostCommand(actor=actor, post_id=post_id, **body.given()))
+async def update_post(post_id: int, body: PostUpdate, actor: CurrentActor, container: ContainerDep) -> Response:
+    command = UpdatePostCommand(actor=actor, post_id=post_id, **body.given())
+    return JSONBytes(await container.update_post().execute(command))
 
 
 @router.delete("/{post_id}", status_code=204, responses=errors(401, 403, 404, 409))
@@ -72,8 +73,9 @@ async def delete_post(post_id: int, actor: CurrentActor, container: ContainerDep
 @router.post(
     "/{post_id}/comments", status_code=201, response_model=CommentResponse, responses=errors(400, 401, 404, 409, 413)
 )
-async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, container: ContainerDep) -> CommentDTO:
-    return await container.add_comment().execute(AddCommentCommand(actor=actor, post_id=post_id, content=body.content))
+async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, container: ContainerDep) -> Response:
+    command = AddCommentCommand(actor=actor, post_id=post_id, content=body.content)
+    return JSONBytes(await container.add_comment().execute(command), status_code=201)
 
 
 @router.get(
@@ -88,5 +90,5 @@ async def list_comments(
     container: ContainerDep,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> list[CommentDTO]:
-    return await container.list_comments().execute(post_id, Page(skip=skip, limit=limit), viewer=viewer)
+) -> Response:
+    return JSONBytes(await container.list_comments().execute(post_id, Page(skip=skip, limit=limit), viewer=viewer))

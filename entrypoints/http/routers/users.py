@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from application.dto import Page, UserDTO, UserSummaryDTO
+from application.dto import Page
 from application.use_cases.delete_user import DeleteUserCommand
 from application.use_cases.follow_user import FollowUserCommand
 from application.use_cases.list_follows import Direction, ListFollowsQuery
@@ -17,6 +16,7 @@ from application.use_cases.update_user import UpdateUserCommand
 from entrypoints.http.dependencies import ContainerDep, CurrentActor, CurrentUser, Viewer
 from entrypoints.http.openapi import OPTIONAL_BEARER, errors
 from entrypoints.http.paging import Skip
+from entrypoints.http.responses import JSONBytes, flat
 from entrypoints.http.schemas import (
     ProfileResponse,
     SearchText,
@@ -32,11 +32,11 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=errors(503)
 
 
 @router.post("", status_code=201, response_model=UserResponse, responses=errors(400, 409, 413))
-async def register_user(body: UserCreate, container: ContainerDep) -> UserDTO:
+async def register_user(body: UserCreate, container: ContainerDep) -> Response:
     command = RegisterUserCommand(
         email=body.email, username=body.username, password=body.password, full_name=body.full_name
     )
-    return await container.register_user().execute(command)
+    return JSONBytes(await container.register_user().execute(command), status_code=201)
 
 
 @router.get("", response_model=list[UserResponse], responses=errors(400))
@@ -45,9 +45,9 @@ async def list_users(
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     active_only: bool = False,
-) -> list[UserDTO]:
+) -> Response:
     query = ListUsersQuery(page=Page(skip=skip, limit=limit), active_only=active_only)
-    return await container.list_users().execute(query)
+    return JSONBytes(await container.list_users().execute(query))
 
 
 @router.get("/search", response_model=list[UserResponse], responses=errors(400))
@@ -56,33 +56,35 @@ async def search_users(
     q: Annotated[SearchText, Query(min_length=2, max_length=100)],
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> list[UserDTO]:
-    return await container.search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
+) -> Response:
+    return JSONBytes(
+        await container.search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
+    )
 
 
 @router.get("/me", response_model=UserResponse, responses=errors(401))
-async def read_me(user: CurrentUser) -> UserDTO:
-    return user
+async def read_me(user: CurrentUser) -> Response:
+    return JSONBytes(user)
 
 
 @router.get("/{user_id}", response_model=UserResponse, responses=errors(404))
-async def get_user(user_id: int, container: ContainerDep) -> UserDTO:
-    return await container.get_user().execute(user_id)
+async def get_user(user_id: int, container: ContainerDep) -> Response:
+    return JSONBytes(await container.get_user().execute(user_id))
 
 
 @router.get(
     "/{user_id}/with-posts", response_model=UserWithPostsResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER
 )
-async def get_user_with_posts(user_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
+async def get_user_with_posts(user_id: int, viewer: Viewer, container: ContainerDep) -> Response:
     found = await container.get_user_with_posts().execute(user_id, viewer=viewer)
-    return {**asdict(found.user), "posts": found.posts}
+    return JSONBytes(flat(found.user, posts=found.posts))
 
 
 @router.get("/{user_id}/profile", response_model=ProfileResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
-async def get_profile(user_id: int, viewer: Viewer, container: ContainerDep) -> dict[str, object]:
+async def get_profile(user_id: int, viewer: Viewer, container: ContainerDep) -> Response:
     found = await container.get_profile().execute(user_id, viewer=viewer)
-    posts = [{**asdict(entry.post), "comments": entry.comments} for entry in found.posts]
-    return {**asdict(found.user), "posts": posts, "followers": found.followers, "following": found.following}
+    posts = [flat(entry.post, comments=entry.comments) for entry in found.posts]
+    return JSONBytes(flat(found.user, posts=posts, followers=found.followers, following=found.following))
 
 
 @router.post("/{user_id}/follow", status_code=204, responses=errors(400, 401, 404, 409))
@@ -100,22 +102,23 @@ async def unfollow(user_id: int, actor: CurrentActor, container: ContainerDep) -
 @router.get("/{user_id}/followers", response_model=list[UserSummary], responses=errors(400, 404))
 async def list_followers(
     user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[UserSummaryDTO]:
+) -> Response:
     query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWERS, page=Page(skip=skip, limit=limit))
-    return await container.list_follows().execute(query)
+    return JSONBytes(await container.list_follows().execute(query))
 
 
 @router.get("/{user_id}/following", response_model=list[UserSummary], responses=errors(400, 404))
 async def list_following(
     user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> list[UserSummaryDTO]:
+) -> Response:
     query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWING, page=Page(skip=skip, limit=limit))
-    return await container.list_follows().execute(query)
+    return JSONBytes(await container.list_follows().execute(query))
 
 
 @router.patch("/{user_id}", response_model=UserResponse, responses=errors(400, 401, 403, 404, 409, 413))
-async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, container: ContainerDep) -> UserDTO:
-    return await container.update_user().execute(UpdateUserCommand(actor=actor, user_id=user_id, **body.given()))
+async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, container: ContainerDep) -> Response:
+    command = UpdateUserCommand(actor=actor, user_id=user_id, **body.given())
+    return JSONBytes(await container.update_user().execute(command))
 
 
 @router.delete("/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))
