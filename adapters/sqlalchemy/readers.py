@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, Integer, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Boolean, Integer, Select, and_, bindparam, func, or_, select
 
 from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.rows import Row
@@ -53,6 +53,7 @@ _POST_COLUMNS = (
     posts.c.updated_at,
 )
 _POST_FIELDS = tuple(column.name for column in _POST_COLUMNS)
+_USER_FIELDS = tuple(column.name for column in _USER_COLUMNS)
 _SEARCH_ESCAPE = "\\"
 _skip: BindParameter[int] = bindparam("skip")
 _limit: BindParameter[int] = bindparam("limit")
@@ -89,6 +90,14 @@ _visible = or_(
 )
 _posts_of_author = (
     select(*_POST_COLUMNS).where(posts.c.author_id == bindparam("user_id"), _visible).order_by(posts.c.id)
+)
+# One statement, so one snapshot and one round trip: the user's columns come again on each
+# of their posts' rows, and once (with NULL post columns) for a user without posts.
+_user_with_posts = (
+    select(*_USER_COLUMNS, *(column.label(f"post_{column.name}") for column in _POST_COLUMNS))
+    .select_from(users.outerjoin(posts, and_(posts.c.author_id == users.c.id, _visible)))
+    .where(users.c.id == bindparam("user_id"))
+    .order_by(posts.c.id)
 )
 _credentials_columns = (users.c.id, users.c.hashed_password, users.c.is_active)
 _credentials_by_email = select(*_credentials_columns).where(func.lower(users.c.email) == bindparam("login"))
@@ -172,6 +181,10 @@ def _post_with_author_dto(row: Row) -> PostWithAuthorDTO:
     )
 
 
+def _authored_post(row: Row) -> PostDTO:
+    return PostDTO(**{name: row[f"post_{name}"] for name in _POST_FIELDS})
+
+
 def like_pattern(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere, with its wildcards taken literally."""
     escaped = fold_case(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -205,12 +218,14 @@ class SqlAlchemyUserReader(UserReader):
     async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
         if not is_storable_id(user_id):
             return None
-        async with self._db.rows(consistent=True) as rows:
-            user = await rows.first(_user_by_id, {"user_id": user_id})
-            if user is None:
-                return None
-            posts_found = await rows.all(_posts_of_author, {"user_id": user_id, **_viewer(viewer)})
-        return UserWithPostsDTO(user=UserDTO(**user), posts=[PostDTO(**p) for p in posts_found])
+        async with self._db.rows() as rows:
+            found = await rows.all(_user_with_posts, {"user_id": user_id, **_viewer(viewer)})
+        if not found:
+            return None
+        return UserWithPostsDTO(
+            user=UserDTO(**{name: found[0][name] for name in _USER_FIELDS}),
+            posts=[_authored_post(row) for row in found if row["post_id"] is not None],
+        )
 
     async def get_profile(self, user_id: int, *, viewer: Actor | None) -> ProfileDTO | None:
         if not is_storable_id(user_id):
