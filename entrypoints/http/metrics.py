@@ -66,11 +66,19 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(PoolCollector(pools))
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
         """Count and time one answered request under its route template
         (``/api/v1/users/{user_id}``), never the raw path, so the number of series stays bounded."""
-        route = getattr(scope.get("route"), "path", UNMATCHED)
-        method = scope["method"]
-        self.requests.labels(method, route, str(status)).inc()
-        self.duration.labels(method, route).observe(seconds)
+        key = (scope["method"], getattr(scope.get("route"), "path", UNMATCHED), status)
+        series = self._series.get(key)
+        if series is None:  # looking a series up by its labels costs more than using it
+            method, route, _ = key
+            series = self._series[key] = (
+                self.requests.labels(method, route, str(status)),
+                self.duration.labels(method, route),
+            )
+        requests, duration = series
+        requests.inc()
+        duration.observe(seconds)

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 
 from application.use_cases.deactivate_users import DeactivateUsersCommand
 from application.use_cases.import_users import ImportUsersCommand, RejectedEntry
 from application.use_cases.register_user import RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPostsCommand
-from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.dependencies import CurrentActor, use_cases
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
 from entrypoints.http.schemas import RequestBody, UserCreate
@@ -51,23 +51,21 @@ class ImportResponse(BaseModel):
 
 
 @router.post("/users/{user_id}/transfer-posts", response_model=TransferredResponse, responses=errors(404))
-async def transfer_posts(
-    user_id: int, body: TransferPostsBody, actor: CurrentActor, container: ContainerDep
-) -> Response:
+async def transfer_posts(user_id: int, body: TransferPostsBody, actor: CurrentActor, request: Request) -> Response:
     command = TransferPostsCommand(actor=actor, from_user_id=user_id, to_user_id=body.to_user_id)
-    return JSONBytes({"transferred": await container.transfer_posts().execute(command)})
+    return JSONBytes({"transferred": await use_cases(request).transfer_posts().execute(command)})
 
 
 @router.post("/users/deactivate", response_model=DeactivatedResponse)
-async def deactivate_users(body: DeactivateBody, actor: CurrentActor, container: ContainerDep) -> Response:
+async def deactivate_users(body: DeactivateBody, actor: CurrentActor, request: Request) -> Response:
     command = DeactivateUsersCommand(actor=actor, user_ids=body.user_ids)
-    return JSONBytes({"deactivated": await container.deactivate_users().execute(command)})
+    return JSONBytes({"deactivated": await use_cases(request).deactivate_users().execute(command)})
 
 
 @router.post("/users/import", response_model=ImportResponse)
-async def import_users(body: ImportBody, actor: CurrentActor, container: ContainerDep) -> Response:
+async def import_users(body: ImportBody, actor: CurrentActor, request: Request) -> Response:
     command = ImportUsersCommand(actor=actor, entries=[_read_entry(raw) for raw in body.users])
-    return JSONBytes(await container.import_users().execute(command))
+    return JSONBytes(await use_cases(request).import_users().execute(command))
 
 
 def _read_entry(raw: dict[str, Any]) -> RegisterUserCommand | RejectedEntry:

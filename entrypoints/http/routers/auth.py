@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Response
+from fastapi import APIRouter, Form, Request, Response
 
 from application.use_cases.authenticate import AuthenticateCommand
-from entrypoints.http.dependencies import BearerToken, ContainerDep, CurrentUser
+from entrypoints.http.dependencies import BearerToken, CurrentUser, use_cases
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
 from entrypoints.http.schemas import LoginForm, TokenResponse
@@ -15,12 +15,12 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=errors(503))
 
 
 @router.post("/token", response_model=TokenResponse, responses=errors(400, 401, 409, 413))
-async def issue_token(form: Annotated[LoginForm, Form()], container: ContainerDep) -> Response:
+async def issue_token(form: Annotated[LoginForm, Form()], request: Request) -> Response:
     command = AuthenticateCommand(login=form.username, password=form.password)
-    return JSONBytes(await container.authenticate().execute(command))
+    return JSONBytes(await use_cases(request).authenticate().execute(command))
 
 
 @router.post("/logout", status_code=204, responses=errors(401, 409))
-async def log_out(_user: CurrentUser, token: BearerToken, container: ContainerDep) -> Response:
-    await container.log_out().execute(token)
+async def log_out(_user: CurrentUser, token: BearerToken, request: Request) -> Response:
+    await use_cases(request).log_out().execute(token)
     return Response(status_code=204)

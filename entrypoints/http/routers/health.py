@@ -6,8 +6,8 @@ import logging
 from fastapi import APIRouter, Request
 
 from application.ports.database import Database
-from entrypoints.container import replica_router
-from entrypoints.http.dependencies import ContainerDep
+from entrypoints.container import Container, replica_router
+from entrypoints.http.dependencies import use_cases
 from entrypoints.http.openapi import HEALTH_RESPONSES
 from entrypoints.http.responses import JSONBytes
 
@@ -28,7 +28,7 @@ async def _ping(database: Database) -> tuple[bool, str]:
     return True, "connected"
 
 
-async def _answer(container: ContainerDep) -> JSONBytes:
+async def _answer(container: Container) -> JSONBytes:
     ok, database = await _ping(container.database())
     body = {"status": "healthy" if ok else "unhealthy", "database": database}
     replicated = replica_router(container)
@@ -40,10 +40,10 @@ async def _answer(container: ContainerDep) -> JSONBytes:
 
 
 @router.get("/health", responses=HEALTH_RESPONSES)
-async def health(container: ContainerDep) -> JSONBytes:
+async def health(request: Request) -> JSONBytes:
     """200 when ``SELECT 1`` on the primary answers within 2 s, else 503. With a replica
     configured, ``replica`` says whether it answers too."""
-    return await _answer(container)
+    return await _answer(use_cases(request))
 
 
 @router.get("/health/live", response_model=dict[str, str])
@@ -53,8 +53,8 @@ async def live() -> JSONBytes:
 
 
 @router.get("/health/ready", responses=HEALTH_RESPONSES)
-async def ready(request: Request, container: ContainerDep) -> JSONBytes:
+async def ready(request: Request) -> JSONBytes:
     """Like /health, and 503 while the service is starting or draining."""
     if not getattr(request.app.state, "ready", False):
         return JSONBytes({"status": "unavailable", "database": "not ready"}, status_code=503)
-    return await _answer(container)
+    return await _answer(use_cases(request))

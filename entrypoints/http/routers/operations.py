@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from application.dto import PoolStatus
 from application.errors import PermissionDenied
 from entrypoints.container import pool_statuses
-from entrypoints.http.dependencies import ContainerDep, CurrentActor
+from entrypoints.http.dependencies import CurrentActor, use_cases
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
 
@@ -28,11 +28,11 @@ async def metrics(request: Request) -> Response:
     response_model=dict[str, dict[str, int] | None],
     responses=errors(401, 403, 503),
 )
-async def pool(actor: CurrentActor, container: ContainerDep) -> Response:
+async def pool(actor: CurrentActor, request: Request) -> Response:
     """Each engine's pool (superusers only); ``replica`` is null when none is configured."""
     if not actor.is_superuser:
         raise PermissionDenied()
-    statuses = pool_statuses(container)
+    statuses = pool_statuses(use_cases(request))
     return JSONBytes({"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))})
 
 

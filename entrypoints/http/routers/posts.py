@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from application.dto import Page, PostFilter
 from application.use_cases.add_comment import AddCommentCommand
@@ -10,7 +10,7 @@ from application.use_cases.create_post import CreatePostCommand
 from application.use_cases.delete_post import DeletePostCommand
 from application.use_cases.list_posts import ListPostsQuery
 from application.use_cases.update_post import UpdatePostCommand
-from entrypoints.http.dependencies import ContainerDep, CurrentActor, Viewer
+from entrypoints.http.dependencies import CurrentActor, Viewer, use_cases
 from entrypoints.http.openapi import OPTIONAL_BEARER, errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.responses import JSONBytes, flat
@@ -30,14 +30,14 @@ router = APIRouter(prefix="/api/v1/posts", tags=["posts"], responses=errors(503)
 
 
 @router.post("", status_code=201, response_model=PostResponse, responses=errors(400, 401, 409, 413))
-async def create_post(body: PostCreate, actor: CurrentActor, container: ContainerDep) -> Response:
+async def create_post(body: PostCreate, actor: CurrentActor, request: Request) -> Response:
     command = CreatePostCommand(actor=actor, title=body.title, content=body.content, published=body.published)
-    return JSONBytes(await container.create_post().execute(command), status_code=201)
+    return JSONBytes(await use_cases(request).create_post().execute(command), status_code=201)
 
 
 @router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400), openapi_extra=OPTIONAL_BEARER)
 async def list_posts(
-    container: ContainerDep,
+    request: Request,
     viewer: Viewer,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -49,33 +49,35 @@ async def list_posts(
         post_filter=PostFilter(author_id=author_id, published=published),
         viewer=viewer,
     )
-    return JSONBytes([flat(found.post, author=found.author) for found in await container.list_posts().execute(query)])
+    return JSONBytes(
+        [flat(found.post, author=found.author) for found in await use_cases(request).list_posts().execute(query)]
+    )
 
 
 @router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
-async def get_post(post_id: int, viewer: Viewer, container: ContainerDep) -> Response:
-    found = await container.get_post().execute(post_id, viewer=viewer)
+async def get_post(post_id: int, viewer: Viewer, request: Request) -> Response:
+    found = await use_cases(request).get_post().execute(post_id, viewer=viewer)
     return JSONBytes(flat(found.post, author=found.author, comments=found.comments))
 
 
 @router.patch("/{post_id}", response_model=PostResponse, responses=errors(400, 401, 403, 404, 409, 413))
-async def update_post(post_id: int, body: PostUpdate, actor: CurrentActor, container: ContainerDep) -> Response:
+async def update_post(post_id: int, body: PostUpdate, actor: CurrentActor, request: Request) -> Response:
     command = UpdatePostCommand(actor=actor, post_id=post_id, **body.given())
-    return JSONBytes(await container.update_post().execute(command))
+    return JSONBytes(await use_cases(request).update_post().execute(command))
 
 
 @router.delete("/{post_id}", status_code=204, responses=errors(401, 403, 404, 409))
-async def delete_post(post_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
-    await container.delete_post().execute(DeletePostCommand(actor=actor, post_id=post_id))
+async def delete_post(post_id: int, actor: CurrentActor, request: Request) -> Response:
+    await use_cases(request).delete_post().execute(DeletePostCommand(actor=actor, post_id=post_id))
     return Response(status_code=204)
 
 
 @router.post(
     "/{post_id}/comments", status_code=201, response_model=CommentResponse, responses=errors(400, 401, 404, 409, 413)
 )
-async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, container: ContainerDep) -> Response:
+async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, request: Request) -> Response:
     command = AddCommentCommand(actor=actor, post_id=post_id, content=body.content)
-    return JSONBytes(await container.add_comment().execute(command), status_code=201)
+    return JSONBytes(await use_cases(request).add_comment().execute(command), status_code=201)
 
 
 @router.get(
@@ -87,8 +89,10 @@ async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, co
 async def list_comments(
     post_id: int,
     viewer: Viewer,
-    container: ContainerDep,
+    request: Request,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
-    return JSONBytes(await container.list_comments().execute(post_id, Page(skip=skip, limit=limit), viewer=viewer))
+    return JSONBytes(
+        await use_cases(request).list_comments().execute(post_id, Page(skip=skip, limit=limit), viewer=viewer)
+    )

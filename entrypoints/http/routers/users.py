@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from application.dto import Page
 from application.use_cases.delete_user import DeleteUserCommand
@@ -13,7 +13,7 @@ from application.use_cases.register_user import RegisterUserCommand
 from application.use_cases.search_users import SearchUsersQuery
 from application.use_cases.unfollow_user import UnfollowUserCommand
 from application.use_cases.update_user import UpdateUserCommand
-from entrypoints.http.dependencies import ContainerDep, CurrentActor, CurrentUser, Viewer
+from entrypoints.http.dependencies import CurrentActor, CurrentUser, Viewer, use_cases
 from entrypoints.http.openapi import OPTIONAL_BEARER, errors
 from entrypoints.http.paging import Skip
 from entrypoints.http.responses import JSONBytes, flat
@@ -32,33 +32,33 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=errors(503)
 
 
 @router.post("", status_code=201, response_model=UserResponse, responses=errors(400, 409, 413))
-async def register_user(body: UserCreate, container: ContainerDep) -> Response:
+async def register_user(body: UserCreate, request: Request) -> Response:
     command = RegisterUserCommand(
         email=body.email, username=body.username, password=body.password, full_name=body.full_name
     )
-    return JSONBytes(await container.register_user().execute(command), status_code=201)
+    return JSONBytes(await use_cases(request).register_user().execute(command), status_code=201)
 
 
 @router.get("", response_model=list[UserResponse], responses=errors(400))
 async def list_users(
-    container: ContainerDep,
+    request: Request,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     active_only: bool = False,
 ) -> Response:
     query = ListUsersQuery(page=Page(skip=skip, limit=limit), active_only=active_only)
-    return JSONBytes(await container.list_users().execute(query))
+    return JSONBytes(await use_cases(request).list_users().execute(query))
 
 
 @router.get("/search", response_model=list[UserResponse], responses=errors(400))
 async def search_users(
-    container: ContainerDep,
+    request: Request,
     q: Annotated[SearchText, Query(min_length=2, max_length=100)],
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     return JSONBytes(
-        await container.search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
+        await use_cases(request).search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
     )
 
 
@@ -68,60 +68,60 @@ async def read_me(user: CurrentUser) -> Response:
 
 
 @router.get("/{user_id}", response_model=UserResponse, responses=errors(404))
-async def get_user(user_id: int, container: ContainerDep) -> Response:
-    return JSONBytes(await container.get_user().execute(user_id))
+async def get_user(user_id: int, request: Request) -> Response:
+    return JSONBytes(await use_cases(request).get_user().execute(user_id))
 
 
 @router.get(
     "/{user_id}/with-posts", response_model=UserWithPostsResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER
 )
-async def get_user_with_posts(user_id: int, viewer: Viewer, container: ContainerDep) -> Response:
-    found = await container.get_user_with_posts().execute(user_id, viewer=viewer)
+async def get_user_with_posts(user_id: int, viewer: Viewer, request: Request) -> Response:
+    found = await use_cases(request).get_user_with_posts().execute(user_id, viewer=viewer)
     return JSONBytes(flat(found.user, posts=found.posts))
 
 
 @router.get("/{user_id}/profile", response_model=ProfileResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
-async def get_profile(user_id: int, viewer: Viewer, container: ContainerDep) -> Response:
-    found = await container.get_profile().execute(user_id, viewer=viewer)
+async def get_profile(user_id: int, viewer: Viewer, request: Request) -> Response:
+    found = await use_cases(request).get_profile().execute(user_id, viewer=viewer)
     posts = [flat(entry.post, comments=entry.comments) for entry in found.posts]
     return JSONBytes(flat(found.user, posts=posts, followers=found.followers, following=found.following))
 
 
 @router.post("/{user_id}/follow", status_code=204, responses=errors(400, 401, 404, 409))
-async def follow(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
-    await container.follow_user().execute(FollowUserCommand(actor=actor, user_id=user_id))
+async def follow(user_id: int, actor: CurrentActor, request: Request) -> Response:
+    await use_cases(request).follow_user().execute(FollowUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
 
 
 @router.delete("/{user_id}/follow", status_code=204, responses=errors(401, 404, 409))
-async def unfollow(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
-    await container.unfollow_user().execute(UnfollowUserCommand(actor=actor, user_id=user_id))
+async def unfollow(user_id: int, actor: CurrentActor, request: Request) -> Response:
+    await use_cases(request).unfollow_user().execute(UnfollowUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
 
 
 @router.get("/{user_id}/followers", response_model=list[UserSummary], responses=errors(400, 404))
 async def list_followers(
-    user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    user_id: int, request: Request, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> Response:
     query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWERS, page=Page(skip=skip, limit=limit))
-    return JSONBytes(await container.list_follows().execute(query))
+    return JSONBytes(await use_cases(request).list_follows().execute(query))
 
 
 @router.get("/{user_id}/following", response_model=list[UserSummary], responses=errors(400, 404))
 async def list_following(
-    user_id: int, container: ContainerDep, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    user_id: int, request: Request, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> Response:
     query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWING, page=Page(skip=skip, limit=limit))
-    return JSONBytes(await container.list_follows().execute(query))
+    return JSONBytes(await use_cases(request).list_follows().execute(query))
 
 
 @router.patch("/{user_id}", response_model=UserResponse, responses=errors(400, 401, 403, 404, 409, 413))
-async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, container: ContainerDep) -> Response:
+async def update_user(user_id: int, body: UserUpdate, actor: CurrentActor, request: Request) -> Response:
     command = UpdateUserCommand(actor=actor, user_id=user_id, **body.given())
-    return JSONBytes(await container.update_user().execute(command))
+    return JSONBytes(await use_cases(request).update_user().execute(command))
 
 
 @router.delete("/{user_id}", status_code=204, responses=errors(401, 403, 404, 409))
-async def delete_user(user_id: int, actor: CurrentActor, container: ContainerDep) -> Response:
-    await container.delete_user().execute(DeleteUserCommand(actor=actor, user_id=user_id))
+async def delete_user(user_id: int, actor: CurrentActor, request: Request) -> Response:
+    await use_cases(request).delete_user().execute(DeleteUserCommand(actor=actor, user_id=user_id))
     return Response(status_code=204)
