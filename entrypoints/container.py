@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -61,6 +61,15 @@ def _reader(
     )
 
 
+def _argon2_hasher(*, time_cost: int, memory_cost_kib: int, parallelism: int) -> Iterator[Argon2PasswordHasher]:
+    """The hasher, whose worker processes stop when the container's resources are shut down."""
+    hasher = Argon2PasswordHasher(time_cost=time_cost, memory_cost_kib=memory_cost_kib, parallelism=parallelism)
+    try:
+        yield hasher
+    finally:
+        hasher.close()
+
+
 def _read_connections(settings: Settings, primary: SqlAlchemyDatabase, pool: PoolSettings) -> ReadConnections:
     """Readers use the replica when DATABASE_REPLICA_URL is set, else the primary."""
     if not settings.database_replica_url:
@@ -78,8 +87,8 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Singleton(Settings)
 
     clock = providers.Singleton(SystemClock)
-    password_hasher = providers.Singleton(
-        Argon2PasswordHasher,
+    password_hasher = providers.Resource(
+        _argon2_hasher,
         time_cost=settings.provided.argon2_time_cost,
         memory_cost_kib=settings.provided.argon2_memory_cost_kib,
         parallelism=settings.provided.argon2_parallelism,

@@ -58,6 +58,7 @@ def create_app(container: Container) -> FastAPI:
             await database.dispose()
             if replicated is not None:
                 await replicated.replica.dispose()
+            await asyncio.to_thread(container.shutdown_resources)  # the hasher's worker processes
 
     app = FastAPI(
         title="Inkwell",

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.security.argon2 import TIMING_EQUALISER, Argon2PasswordHasher
 from tests.fakes import cheap_argon2
 
 BCRYPT_HASH = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"
-TIMING_EQUALISER = "inkwell timing equaliser"
 
 
 @pytest.fixture(scope="module")
