@@ -146,10 +146,12 @@ class SqlAlchemyDatabase(Database):
             yield driver
         except Exception as error:
             # A connection the server gave up (its socket may not have closed yet) is thrown
-            # away rather than handed to the next reader.
+            # away, and so are the pool's older ones, as SQLAlchemy's own execution does on a
+            # disconnect: whatever killed one (a restart, a failover) killed them all, and the
+            # read that runs again must get a fresh connection.
             named = storage_error(error)
             if driver.is_closed() or isinstance(named, ConnectionLost):
-                await greenlet_spawn(pooled.invalidate, error)
+                await greenlet_spawn(self.engine.sync_engine.pool._invalidate, pooled, error)
                 if named is None:
                     raise ConnectionLost() from error
             raise
