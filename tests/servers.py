@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -21,16 +22,19 @@ RUN = [sys.executable, "-X", "dev", "-m", "entrypoints.cli"]
 CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_COST_KIB": "8"}
 
 
-def wait_until_ready(base: str, seconds: float = 30) -> None:
+def wait_until_ready(base: str, server: subprocess.Popen[Any] | None = None, seconds: float = 30) -> None:
+    """Until ``/health/ready`` answers 200; fails at once if ``server`` exits meanwhile."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise AssertionError(f"the server exited with {server.returncode} before it was ready")
         try:
             if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise AssertionError("the server never became ready")
+    raise AssertionError(f"the server was not ready within {seconds:.0f} s")
 
 
 def cli(env: dict[str, str], *arguments: str) -> None:
@@ -46,7 +50,7 @@ def served(database_url: str, **settings: str) -> Iterator[str]:
     server = subprocess.Popen([*RUN, "serve"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(base)
+        wait_until_ready(base, server)
         yield base
     finally:
         server.terminate()

@@ -32,6 +32,7 @@ from entrypoints.settings import Settings
 from tests.databases import PROJECT_ROOT, create_postgres_database, drop_postgres_database, migrate
 from tests.fuzz.accounts import ACCOUNTS, PASSWORD, FuzzAccount, write_wfc_document
 from tests.fuzz.hooks import PROTECTED_IDS_VARIABLE
+from tests.servers import wait_until_ready
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "schemathesis.toml"
@@ -90,25 +91,11 @@ def serving(database_url: str, log: Path) -> Iterator[str]:
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ready(base_url, server)
+        wait_until_ready(base_url, server, START_TIMEOUT_SECONDS)
         print(f"fuzz: serving at {base_url} (pid {server.pid})", flush=True)
         yield base_url
     finally:
         stop(server)
-
-
-def wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode} before it was ready")
-        try:
-            if httpx.get(f"{base_url}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server was not ready within {START_TIMEOUT_SECONDS:.0f} s")
 
 
 def stop(process: subprocess.Popen[bytes], name: str = "server") -> None:
