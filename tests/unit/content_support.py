@@ -3,13 +3,17 @@ memory backend."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from adapters.memory.store import InMemoryStore, Tables
+from adapters.security.argon2 import Argon2PasswordHasher
 from application.dto import Actor, CommentDTO, PostDTO, UserDTO
 from application.use_cases.add_comment import AddComment, AddCommentCommand
 from application.use_cases.create_post import CreatePost, CreatePostCommand
 from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from tests.conftest import Backend
 from tests.fakes import ManualClock
+from tests.unit.support import register
 
 
 def actor(user: UserDTO) -> Actor:
@@ -50,3 +54,33 @@ async def comment_on(
 
 async def follow(memory: Backend, clock: ManualClock, follower: UserDTO, followee: UserDTO) -> None:
     await FollowUser(memory.uow, clock).execute(FollowUserCommand(actor=actor(follower), user_id=followee.id))
+
+
+@dataclass(frozen=True)
+class AlicesDraft:
+    """Alice's draft with her note on it, and who is looking."""
+
+    alice: UserDTO
+    root: UserDTO
+    bob: UserDTO
+    draft: PostDTO
+    note: CommentDTO
+
+    @property
+    def allowed(self) -> tuple[Actor, Actor]:
+        """Its author and a superuser: they see the draft."""
+        return actor(self.alice), actor(self.root)
+
+    @property
+    def others(self) -> tuple[Actor | None, Actor]:
+        """Anonymous and another user: to them the draft does not exist."""
+        return None, actor(self.bob)
+
+
+async def alices_draft(memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock) -> AlicesDraft:
+    alice = await register(memory, hasher, clock, "alice")
+    bob = await register(memory, hasher, clock, "bob")
+    root = await register(memory, hasher, clock, "root", is_superuser=True)
+    draft = await write_post(memory, clock, alice, "Draft", published=False)
+    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+    return AlicesDraft(alice=alice, root=root, bob=bob, draft=draft, note=note)

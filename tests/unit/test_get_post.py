@@ -8,13 +8,13 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, CommentDTO, PostDTO, UserSummaryDTO
+from application.dto import CommentDTO, PostDTO, UserSummaryDTO
 from application.errors import PostNotFound
 from application.use_cases.delete_post import DeletePost, DeletePostCommand
 from application.use_cases.get_post import GetPost
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, comment_on, reverse_storage_order, write_post
+from tests.unit.content_support import actor, alices_draft, comment_on, reverse_storage_order, write_post
 from tests.unit.support import register
 
 
@@ -80,16 +80,11 @@ async def test_a_deleted_post_is_post_not_found(
 async def test_a_draft_is_found_by_its_author_and_superusers_and_is_post_not_found_to_anyone_else(
     memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock
 ) -> None:
-    alice = await register(memory, hasher, clock, "alice")
-    bob = await register(memory, hasher, clock, "bob")
-    root = await register(memory, hasher, clock, "root", is_superuser=True)
-    draft = await write_post(memory, clock, alice, "Draft", published=False)
-    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+    world = await alices_draft(memory, hasher, clock)
 
-    viewer: Actor | None
-    for viewer in (actor(alice), actor(root)):
-        found = await GetPost(memory.posts).execute(draft.id, viewer=viewer)
-        assert (found.post, found.comments) == (draft, [note])
-    for viewer in (None, actor(bob)):
+    for viewer in world.allowed:
+        found = await GetPost(memory.posts).execute(world.draft.id, viewer=viewer)
+        assert (found.post, found.comments) == (world.draft, [world.note])
+    for other in world.others:
         with pytest.raises(PostNotFound):
-            await GetPost(memory.posts).execute(draft.id, viewer=viewer)
+            await GetPost(memory.posts).execute(world.draft.id, viewer=other)

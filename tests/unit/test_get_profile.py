@@ -8,12 +8,12 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, PostDTO, UserSummaryDTO
+from application.dto import PostDTO, UserSummaryDTO
 from application.errors import UserNotFound
 from application.use_cases.get_profile import GetProfile
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, comment_on, follow, reverse_storage_order, write_post
+from tests.unit.content_support import actor, alices_draft, comment_on, follow, reverse_storage_order, write_post
 from tests.unit.support import register
 
 
@@ -90,16 +90,12 @@ async def test_an_unknown_user_is_user_not_found(
 async def test_a_profile_shows_drafts_and_their_comments_to_their_author_and_superusers_only(
     memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
 ) -> None:
-    alice = await register(memory, hasher, clock, "alice")
-    bob = await register(memory, hasher, clock, "bob")
-    root = await register(memory, hasher, clock, "root", is_superuser=True)
-    draft = await write_post(memory, clock, alice, "Draft", published=False)
-    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+    world = await alices_draft(memory, hasher, clock)
 
-    viewer: Actor | None
-    for viewer in (actor(alice), actor(root)):
-        profile = await GetProfile(memory.users).execute(alice.id, viewer=viewer)
-        assert [(p.post.title, p.comments) for p in profile.posts] == [("Welcome alice!", []), ("Draft", [note])]
-    for viewer in (None, actor(bob)):
-        profile = await GetProfile(memory.users).execute(alice.id, viewer=viewer)
+    for viewer in world.allowed:
+        profile = await GetProfile(memory.users).execute(world.alice.id, viewer=viewer)
+        expected = [("Welcome alice!", []), ("Draft", [world.note])]
+        assert [(p.post.title, p.comments) for p in profile.posts] == expected
+    for other in world.others:
+        profile = await GetProfile(memory.users).execute(world.alice.id, viewer=other)
         assert [(p.post.title, p.comments) for p in profile.posts] == [("Welcome alice!", [])]

@@ -8,12 +8,12 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, CommentDTO, Page
+from application.dto import CommentDTO, Page
 from application.errors import PostNotFound
 from application.use_cases.list_comments import ListComments
 from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, comment_on, reverse_storage_order, write_post
+from tests.unit.content_support import alices_draft, comment_on, reverse_storage_order, write_post
 from tests.unit.support import register
 
 
@@ -95,15 +95,10 @@ async def test_the_comments_of_a_missing_post_are_post_not_found(
 async def test_the_comments_of_a_draft_are_post_not_found_to_anyone_but_its_author_and_superusers(
     memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock
 ) -> None:
-    alice = await register(memory, hasher, clock, "alice")
-    bob = await register(memory, hasher, clock, "bob")
-    root = await register(memory, hasher, clock, "root", is_superuser=True)
-    draft = await write_post(memory, clock, alice, "Draft", published=False)
-    note = await comment_on(memory, clock, alice, draft.id, "note to self")
+    world = await alices_draft(memory, hasher, clock)
 
-    viewer: Actor | None
-    for viewer in (actor(alice), actor(root)):
-        assert await ListComments(memory.posts).execute(draft.id, Page(), viewer=viewer) == [note]
-    for viewer in (None, actor(bob)):
+    for viewer in world.allowed:
+        assert await ListComments(memory.posts).execute(world.draft.id, Page(), viewer=viewer) == [world.note]
+    for other in world.others:
         with pytest.raises(PostNotFound):
-            await ListComments(memory.posts).execute(draft.id, Page(), viewer=viewer)
+            await ListComments(memory.posts).execute(world.draft.id, Page(), viewer=other)
