@@ -149,6 +149,11 @@ class Actor:
     id: int
     is_superuser: bool
 
+    @classmethod
+    def of(cls, user: UserDTO) -> Actor:
+        """The user as a caller, with the rights they have."""
+        return cls(id=user.id, is_superuser=user.is_superuser)
+
     def may_manage(self, user_id: int) -> bool:
         return self.is_superuser or self.id == user_id
 

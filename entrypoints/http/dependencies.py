@@ -44,7 +44,7 @@ CurrentUser = Annotated[UserDTO, Depends(current_user)]
 
 
 async def current_actor(user: CurrentUser) -> Actor:
-    return Actor(id=user.id, is_superuser=user.is_superuser)
+    return Actor.of(user)
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
@@ -60,7 +60,7 @@ async def optional_actor(token: Annotated[str | None, Depends(_bearer)], request
         user = await use_cases(request).identify_caller().execute(token)
     except NotAuthenticated:
         return None
-    return Actor(id=user.id, is_superuser=user.is_superuser)
+    return Actor.of(user)
 
 
 Viewer = Annotated[Actor | None, Depends(optional_actor)]

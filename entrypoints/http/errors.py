@@ -38,24 +38,22 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplicationError], int], ...] = (
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 RETRY_AFTER_SECONDS = "2"
 _RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
+_HEADERS_BY_STATUS = {401: _BEARER_CHALLENGE, 503: _RETRY_LATER}
 
 
 def _application_error(_request: Request, error: Exception) -> JSONBytes:
     for error_type, status in STATUS_BY_ERROR:
         if isinstance(error, error_type):
-            return JSONBytes({"detail": str(error)}, status_code=status, headers=_headers(status, error))
+            if status == 503:  # the store's trouble, not the client's: worth a line in the log
+                logger.warning("storage unavailable: %s (%r)", error.__class__.__name__, error.__cause__)
+            return JSONBytes({"detail": str(error)}, status_code=status, headers=_headers(status))
     logger.error("unmapped application error %r", error)
     return JSONBytes({"detail": str(error)}, status_code=400)
 
 
-def _headers(status: int, error: Exception) -> dict[str, str] | None:
-    if status == 401:
-        return _BEARER_CHALLENGE
-    if status == 503:
-        # The store's trouble, not the client's: say so in the log, and when to come back.
-        logger.warning("storage unavailable: %s (%r)", error.__class__.__name__, error.__cause__)
-        return _RETRY_LATER
-    return None
+def _headers(status: int) -> dict[str, str] | None:
+    """How to authenticate (401), or when to come back (503)."""
+    return _HEADERS_BY_STATUS.get(status)
 
 
 def _domain_rule(_request: Request, error: Exception) -> JSONBytes:

@@ -221,10 +221,7 @@ async def read_everything(backend: Backend) -> Reads:
         profiles=[await backend.users.get_profile(user.id, viewer=SUPERUSER_VIEWER) for user in users],
         posts=await backend.posts.list_page(ALL, PostFilter(), viewer=SUPERUSER_VIEWER),
         public_posts=await backend.posts.list_page(ALL, PostFilter(), viewer=None),
-        drafts_seen=[
-            await backend.posts.list_page(ALL, drafts, viewer=Actor(id=user.id, is_superuser=user.is_superuser))
-            for user in users
-        ],
+        drafts_seen=[await backend.posts.list_page(ALL, drafts, viewer=Actor.of(user)) for user in users],
     )
 
 

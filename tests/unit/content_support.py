@@ -18,7 +18,7 @@ from tests.unit.support import register
 
 def actor(user: UserDTO) -> Actor:
     """The caller ``user`` is, with the rights they have."""
-    return Actor(id=user.id, is_superuser=user.is_superuser)
+    return Actor.of(user)
 
 
 def links(store: InMemoryStore) -> set[tuple[int, int]]:

@@ -22,7 +22,7 @@ NEW_PASSWORD = "a much better password"
 
 
 def actor(user: UserDTO) -> Actor:
-    return Actor(id=user.id, is_superuser=user.is_superuser)
+    return Actor.of(user)
 
 
 def update(backend: Backend, hasher: Argon2PasswordHasher, clock: ManualClock) -> UpdateUser:
