@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from application.ports.database import Database
 from entrypoints.container import Container, pool_statuses, replica_router
+from entrypoints.http.direct import DirectRoutes
 from entrypoints.http.draining import drain_on_sigterm
 from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.metrics import Metrics
@@ -39,7 +40,10 @@ async def wait_for_database(database: Database, attempts: int, first_pause: floa
             pause = min(pause * 2, 5.0)
 
 
-def create_app(container: Container) -> FastAPI:
+def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
+    """The app; with ``direct_reads`` off, FastAPI serves every request itself (the contract
+    test of the direct routes compares both)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = container.database()
@@ -80,5 +84,6 @@ def create_app(container: Container) -> FastAPI:
     # Each route carries its prefix, tags and responses from its router already.
     modules = (users, posts, auth, admin, operations, health)
     app.router.routes[:0] = [route for module in modules for route in module.router.routes]
-    app.add_middleware(Edge, metrics=app.state.metrics, openapi=app.openapi)
+    direct = (lambda: DirectRoutes(app)) if direct_reads else None
+    app.add_middleware(Edge, metrics=app.state.metrics, openapi=app.openapi, direct=direct)
     return app

@@ -12,6 +12,7 @@ from urllib.parse import unquote_to_bytes
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from entrypoints.http.direct import DirectRoutes
 from entrypoints.http.metrics import Metrics
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -40,17 +41,26 @@ class Edge:
       templated route that never meant that path (``PATCH /users/search`` is no ``PATCH
       /users/{user_id}``): a literal path wins, as in OpenAPI, so that answers 405 too.
       ``openapi`` is the app's (cached) document, read at the first request;
+    - a plain GET is answered by its ``DirectRoute`` when it has one (``direct``, the app's
+      routes compiled at the first request; see ``entrypoints.http.direct``);
     - every request is counted and timed under its route template.
     """
 
     def __init__(
-        self, app: ASGIApp, metrics: Metrics, openapi: Callable[[], dict[str, Any]], max_bytes: int = MAX_BODY_BYTES
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        openapi: Callable[[], dict[str, Any]],
+        direct: Callable[[], DirectRoutes] | None = None,
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.max_bytes = max_bytes
         self._openapi = openapi
         self._paths: _DocumentedPaths | None = None
+        self._compile_direct = direct
+        self._direct: DirectRoutes | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,6 +97,11 @@ class Edge:
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is None and b"transfer-encoding" not in headers:
+            if scope["method"] == "GET" and self._compile_direct is not None:
+                if self._direct is None:
+                    self._direct = self._compile_direct()
+                if await self._direct.serve(scope, receive, send):
+                    return
             await self.app(scope, receive, send)
             return
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
