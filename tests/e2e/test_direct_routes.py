@@ -164,4 +164,3 @@ async def test_other_requests_are_left_to_fastapi_untouched(world: World) -> Non
 
 def test_the_plain_public_reads_have_direct_routes(world: World) -> None:
     assert {direct.route.path for direct in DirectRoutes(world.direct).compiled} == ROUTES_SERVED_DIRECTLY
-
