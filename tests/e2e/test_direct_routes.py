@@ -122,7 +122,8 @@ async def answer(app: FastAPI, url: str, headers: dict[str, str] | None = None) 
 
 
 async def test_every_request_gets_the_same_answer_either_way(world: World) -> None:
-    cases = [(url, {}) for url in plain_requests(world)] + requests_left_to_fastapi(world)
+    cases: list[tuple[str, dict[str, str]]] = [(url, {}) for url in plain_requests(world)]
+    cases += requests_left_to_fastapi(world)
     for url, headers in cases:
         assert await answer(world.direct, url, headers) == await answer(world.fastapi_only, url, headers), url
 
