@@ -30,25 +30,38 @@ def migrate(database_url: str) -> None:
     command.upgrade(config, "head")
 
 
-def serve(host: str, port: int, workers: int, access_log: bool) -> None:
-    import copy
-
+def serve(settings: Settings) -> None:
     import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
 
-    # Inkwell's own records go where uvicorn's do, in the same format.
-    log_config = copy.deepcopy(LOGGING_CONFIG)
-    log_config["loggers"]["inkwell"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    from entrypoints.logs import log_config
+
+    if settings.workers > 1:
+        _prepare_multiprocess_metrics()
     uvicorn.run(
         "entrypoints.http.main:app_from_environment",
         factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=access_log,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        access_log=False,  # the app writes its own access line, which names the route (ACCESS_LOG)
         proxy_headers=True,
-        log_config=log_config,
+        log_config=log_config(settings.log_format, sql_echo=settings.db_echo),
     )
+
+
+def _prepare_multiprocess_metrics() -> None:
+    """Several workers count requests into one directory (prometheus-client's multiprocess
+    mode), so that /metrics answers their sum whichever worker is asked. The workers read
+    ``PROMETHEUS_MULTIPROC_DIR`` when they start; last run's files are removed first."""
+    import shutil
+    import tempfile
+
+    from entrypoints.http.metrics import MULTIPROCESS_DIRECTORY
+
+    directory = os.environ.get(MULTIPROCESS_DIRECTORY) or tempfile.mkdtemp(prefix="inkwell-metrics-")
+    shutil.rmtree(directory, ignore_errors=True)
+    Path(directory).mkdir(parents=True)
+    os.environ[MULTIPROCESS_DIRECTORY] = directory
 
 
 async def create_superuser(settings: Settings, email: str, username: str, password: str) -> str:
@@ -129,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "migrate":
         migrate(settings.database_url)
     elif arguments.command == "serve":
-        serve(settings.host, settings.port, settings.workers, settings.access_log)
+        serve(settings)
     elif arguments.command == "pool-advice":
         print(asyncio.run(pool_advice(settings, arguments.concurrency, arguments.max_connections)))
     else:

@@ -46,8 +46,17 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(1, ge=1)
     access_log: bool = False
+    """One log line per request: method, route template, status, duration_ms."""
+    log_format: Literal["json", "console"] = "console"
+    """json: one JSON object per line (time, level, message, request_id, ...)."""
+    cors_origins: str = ""
+    """Comma-separated origins a browser may call the API from; empty: no CORS."""
     shutdown_drain_seconds: float = Field(5.0, ge=0)
     """On SIGTERM, how long readiness answers 503 while requests are still served."""
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @model_validator(mode="after")
     def _argon2_memory_fits_parallelism(self) -> Settings:

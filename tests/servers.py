@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,12 +42,13 @@ def cli(env: dict[str, str], *arguments: str) -> None:
 
 
 @contextmanager
-def served(database_url: str, **settings: str) -> Iterator[str]:
+def served(database_url: str, settings: Mapping[str, str], *, log: Path | None = None) -> Iterator[str]:
     """``serve`` on a free port with these settings (environment variable names); yields the
-    base URL once ready, and stops the server at exit."""
+    base URL once ready, and stops the server at exit. Its standard error goes to ``log``."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port), **settings}
-    server = subprocess.Popen([*RUN, "serve"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.DEVNULL)
+    with open(log or os.devnull, "w") as stderr:
+        server = subprocess.Popen([*RUN, "serve"], cwd=PROJECT_ROOT, env=env, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(base, server)

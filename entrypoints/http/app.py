@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from application.ports.database import Database
 from entrypoints.container import Container, pool_statuses, replica_router
+from entrypoints.http import request_ids
 from entrypoints.http.direct import DirectRoutes
 from entrypoints.http.draining import drain_on_sigterm
 from entrypoints.http.errors import install_error_handlers
@@ -84,6 +86,19 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
     # Each route carries its prefix, tags and responses from its router already.
     modules = (users, posts, auth, admin, operations, health)
     app.router.routes[:0] = [route for module in modules for route in module.router.routes]
+    settings = container.settings()
     direct = (lambda: DirectRoutes(app)) if direct_reads else None
-    app.add_middleware(Edge, metrics=app.state.metrics, openapi=app.openapi, direct=direct)
+    app.add_middleware(
+        Edge, metrics=app.state.metrics, openapi=app.openapi, direct=direct, access_log=settings.access_log
+    )
+    if settings.cors_origin_list:
+        # Outside the edge, which would refuse a preflight's OPTIONS as a method the API lacks.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", request_ids.HEADER],
+            expose_headers=[request_ids.HEADER, "Link", "Retry-After"],
+        )
+    request_ids.add_request_ids(app)
     return app

@@ -190,6 +190,8 @@ class DirectRoutes:
     def _handler_for(self, error: Exception) -> Callable[[Request, Exception], Any] | None:
         handlers = self._app.exception_handlers
         for error_type in type(error).__mro__:
+            if error_type is Exception:  # a bug: the outermost layer answers it, and it goes on up
+                return None
             if error_type in handlers:
                 return handlers[error_type]
         return None

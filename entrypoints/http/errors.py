@@ -20,6 +20,7 @@ from application.errors import (
     StorageUnavailable,
 )
 from domain.errors import DomainError, InvalidValue
+from entrypoints.http import request_ids
 from entrypoints.http.responses import JSONBytes
 
 logger = logging.getLogger("inkwell.http")
@@ -74,7 +75,19 @@ def _validation_error(_request: Request, error: Exception) -> JSONBytes:
     return JSONBytes({"detail": jsonable_encoder(detail)}, status_code=422)
 
 
+def _unexpected(_request: Request, _error: Exception) -> JSONBytes:
+    """A bug: answered in FastAPI's shape, with the request id to find its traceback by
+    (the server logs it, as the error goes on up)."""
+    request_id = request_ids.current()
+    return JSONBytes(
+        {"detail": "Internal Server Error"},
+        status_code=500,
+        headers=None if request_id is None else {request_ids.HEADER: request_id},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _unexpected)
     app.add_exception_handler(ApplicationError, _application_error)
     app.add_exception_handler(DomainError, _domain_rule)
     app.add_exception_handler(InvalidValue, _invalid_value)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import Scope
 
 from application.dto import PoolStatus
 
 UNMATCHED = "unmatched"
+MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class PoolCollector(Collector):
@@ -51,6 +54,11 @@ class PoolCollector(Collector):
             yield counter
 
 
+def route_template(scope: Scope) -> str:
+    """The template of the route that served the request (``/api/v1/users/{user_id}``)."""
+    return getattr(scope.get("route"), "path", UNMATCHED)
+
+
 class Metrics:
     """One registry per app, so apps built side by side (tests) never collide."""
 
@@ -65,13 +73,26 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
-        self.registry.register(PoolCollector(pools))
+        self._pools = PoolCollector(pools)
+        self.registry.register(self._pools)
         self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+
+    def exposition(self) -> bytes:
+        """The Prometheus text of every series. With several workers (``serve`` then sets
+        ``PROMETHEUS_MULTIPROC_DIR``, prometheus-client's multiprocess mode) the request
+        series are summed over all of them; the pool's are the answering worker's own."""
+        directory = os.environ.get(MULTIPROCESS_DIRECTORY)
+        if not directory:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
+        registry.register(self._pools)
+        return generate_latest(registry)
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
         """Count and time one answered request under its route template
         (``/api/v1/users/{user_id}``), never the raw path, so the number of series stays bounded."""
-        key = (scope["method"], getattr(scope.get("route"), "path", UNMATCHED), status)
+        key = (scope["method"], route_template(scope), status)
         series = self._series.get(key)
         if series is None:  # looking a series up by its labels costs more than using it
             method, route, _ = key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -13,7 +14,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from entrypoints.http.direct import DirectRoutes
-from entrypoints.http.metrics import Metrics
+from entrypoints.http.metrics import Metrics, route_template
+from entrypoints.logs import ACCESS_LOGGER
 
 MAX_BODY_BYTES = 1024 * 1024
 TOO_LARGE = "Request body too large (limit 1 MiB)"
@@ -43,7 +45,8 @@ class Edge:
       ``openapi`` is the app's (cached) document, read at the first request;
     - a plain GET is answered by its ``DirectRoute`` when it has one (``direct``, the app's
       routes compiled at the first request; see ``entrypoints.http.direct``);
-    - every request is counted and timed under its route template.
+    - every request is counted and timed under its route template, and with ``access_log``
+      written as one line (method, route, status, duration_ms).
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class Edge:
         metrics: Metrics,
         openapi: Callable[[], dict[str, Any]],
         direct: Callable[[], DirectRoutes] | None = None,
+        access_log: bool = False,
         max_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self.app = app
@@ -61,6 +65,7 @@ class Edge:
         self._paths: _DocumentedPaths | None = None
         self._compile_direct = direct
         self._direct: DirectRoutes | None = None
+        self._access = logging.getLogger(ACCESS_LOGGER) if access_log else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,7 +88,16 @@ class Edge:
         try:
             await self._serve(scope, receive, respond)
         finally:
-            self.metrics.observe(scope, status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self.metrics.observe(scope, status, seconds)
+            if self._access is not None:
+                self._log_access(scope, status, seconds)
+
+    def _log_access(self, scope: Scope, status: int, seconds: float) -> None:
+        assert self._access is not None
+        method, route = scope["method"], route_template(scope)
+        fields = {"method": method, "route": route, "status": status, "duration_ms": round(seconds * 1000, 2)}
+        self._access.info("%s %s %d", method, route, status, extra=fields)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         query: bytes = scope["query_string"]

@@ -115,9 +115,9 @@ def requests_left_to_fastapi(world: World) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-async def answer(app: FastAPI, url: str, headers: dict[str, str] | None = None) -> tuple[int, Any, bytes]:
-    async with make_client(app) as client:
-        response = await client.get(url, headers=headers)
+async def answer(app: FastAPI, url: str, headers: dict[str, str]) -> tuple[int, Any, bytes]:
+    async with make_client(app) as client:  # one request id for both, else the ids would differ
+        response = await client.get(url, headers={**headers, "X-Request-ID": "the-same"})
     return response.status_code, sorted(response.headers.multi_items()), response.content
 
 

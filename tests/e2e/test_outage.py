@@ -57,7 +57,7 @@ def service(cluster: pg_cluster.Cluster) -> Iterator[str]:
         "SHUTDOWN_DRAIN_SECONDS": "0",
         **CHEAP_ARGON2,
     }
-    with served(cluster.url(), **settings) as base:
+    with served(cluster.url(), settings) as base:
         yield base
 
 
