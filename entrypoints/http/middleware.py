@@ -97,7 +97,7 @@ class Edge:
         assert self._access is not None
         method, route = scope["method"], route_template(scope)
         fields = {"method": method, "route": route, "status": status, "duration_ms": round(seconds * 1000, 2)}
-        self._access.info("%s %s %d", method, route, status, extra=fields)
+        self._access.info("%s %s %d %.1f ms", method, route, status, fields["duration_ms"], extra=fields)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         query: bytes = scope["query_string"]

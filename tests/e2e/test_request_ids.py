@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from asgi_correlation_id import CorrelationIdFilter
 
 from adapters.security.argon2 import Argon2PasswordHasher
 from entrypoints.http.app import create_app
@@ -47,6 +48,7 @@ def json_lines() -> Iterator[io.StringIO]:
     """What the service logs, as LOG_FORMAT=json writes it."""
     written = io.StringIO()
     handler = logging.StreamHandler(written)
+    handler.addFilter(CorrelationIdFilter())
     handler.setFormatter(formatter("json"))
     logger = logging.getLogger("inkwell")
     logger.addHandler(handler)
@@ -109,7 +111,7 @@ async def test_the_access_line_is_json_with_the_request_id(client: httpx.AsyncCl
         ("def", "GET", "/api/v1/users/search", 200),
     ]
     for line in access:
-        assert {"time", "level", "message"} <= line.keys() and line["level"] == "info"
+        assert {"time", "level", "message"} <= line.keys() and line["level"] == "INFO"
         assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
 
 
