@@ -1,5 +1,5 @@
-# Everything runs from a local virtualenv that `make install` builds (and any target
-# below rebuilds when pyproject.toml changes). Needs only Python 3.11+.
+# Everything runs from a local virtualenv that `make install` builds from the lock file
+# (and any target below rebuilds when it changes). Needs only Python 3.11+.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,16 +7,22 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_DIR ?= ../shared/bench
 BENCH_PORT ?= 8101
 
-.PHONY: install run serve migrate superuser lint format test fuzz bench clean
+.PHONY: install lock run serve migrate superuser lint format test fuzz bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## lock: pin every dependency anew from pyproject.toml (the service's, and the developers')
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --extra dev --quiet -o requirements-dev.lock
 
 ## run: apply migrations, then serve (SQLite under ./var/ unless DATABASE_URL says otherwise)
 run: migrate serve
@@ -26,11 +32,11 @@ serve: install
 	$(BIN)/python -m entrypoints.cli serve
 
 migrate: install
-	$(BIN)/python -m entrypoints.cli migrate
+	$(BIN)/python -m entrypoints.cli db upgrade
 
 ## superuser: make superuser EMAIL=... USERNAME=... (asks for the password)
 superuser: install
-	$(BIN)/python -m entrypoints.cli create-superuser --email "$(EMAIL)" --username "$(USERNAME)"
+	$(BIN)/python -m entrypoints.cli users create-superuser --email "$(EMAIL)" --username "$(USERNAME)"
 
 lint: install
 	$(BIN)/ruff check .

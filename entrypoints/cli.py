@@ -1,40 +1,109 @@
-"""Operator commands: ``python -m entrypoints.cli {migrate,serve,create-superuser}``.
+"""The operator's commands: ``inkwell`` (or ``python -m entrypoints.cli``).
 
-Every command reads the same settings as the service (``DATABASE_URL``, ``HOST``,
-``PORT``, ``WORKERS``, ... from the environment or ``.env``).
+Every command reads the service's settings from the environment or a ``.env`` file in the
+working directory; each command's help names the ones it uses. Built on click, which
+uvicorn already brings: the serving process loads nothing more for it.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import getpass
 import os
 import sys
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
+
+import click
 
 from entrypoints.settings import Settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPERUSER_EMAIL_VARIABLE = "INKWELL_SUPERUSER_EMAIL"
+SUPERUSER_USERNAME_VARIABLE = "INKWELL_SUPERUSER_USERNAME"
 SUPERUSER_PASSWORD_VARIABLE = "INKWELL_SUPERUSER_PASSWORD"
+IMPORT_BATCH = 1000
 
 
-def migrate(database_url: str) -> None:
-    """Upgrade the database to the newest revision."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    config.set_main_option("sqlalchemy.url", database_url)
-    command.upgrade(config, "head")
+def _settings() -> Settings:
+    return Settings(db_application_name="inkwell-cli")
 
 
-def serve(settings: Settings) -> None:
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version("inkwell"), "--version", prog_name="inkwell")
+def main() -> None:
+    """Inkwell: users, posts, comments and followers. Settings come from the environment or
+    ./.env (README: Configuration)."""
+
+
+# --- db --------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """The schema's migrations (alembic), on DATABASE_URL."""
+
+
+@db.command()
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Upgrade to REVISION (default: head). Waits for the database first
+    (DB_CONNECT_ATTEMPTS pings, 0.5 s, 1 s, 2 s … apart). Reads DATABASE_URL."""
+    from entrypoints.migrations import upgrade as run_upgrade
+    from entrypoints.startup import DatabaseUnreachable
+
+    settings = _settings()
+    try:
+        run_upgrade(settings.database_url, revision, attempts=settings.db_connect_attempts)
+    except DatabaseUnreachable as error:
+        raise click.ClickException(str(error)) from error
+
+
+@db.command()
+@click.argument("revision")
+def downgrade(revision: str) -> None:
+    """Downgrade to REVISION (e.g. -1, or base: an empty database). Reads DATABASE_URL."""
+    from entrypoints.migrations import downgrade as run_downgrade
+
+    run_downgrade(_settings().database_url, revision)
+
+
+@db.command()
+def current() -> None:
+    """The database's revision. Reads DATABASE_URL."""
+    from entrypoints.migrations import current as read_current
+
+    click.echo(read_current(_settings().database_url) or "(empty: no revision applied)")
+
+
+@db.command()
+def history() -> None:
+    """Every revision, newest first (no database needed)."""
+    from entrypoints.migrations import history as read_history
+
+    for line in read_history():
+        click.echo(line)
+
+
+# --- serve -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", help="Where to listen [HOST, default 127.0.0.1].")
+@click.option("--port", type=int, help="[PORT, default 8000]")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes [WORKERS, default 1].")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development; one process).")
+def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
+    """Run the HTTP service (uvicorn). Reads every setting of README's Configuration:
+    DATABASE_URL, DB_*, LOG_FORMAT, ACCESS_LOG, CORS_ORIGINS, REDIS_URL, WORKERS …"""
     import uvicorn
 
     from entrypoints.logs import log_config
 
+    given = {"host": host, "port": port, "workers": workers}
+    settings = _settings().model_copy(update={key: value for key, value in given.items() if value is not None})
+    settings = settings.model_copy(update={"db_application_name": "inkwell-api"})
+    _export(settings)
     if settings.workers > 1:
         _prepare_multiprocess_metrics()
     uvicorn.run(
@@ -42,11 +111,17 @@ def serve(settings: Settings) -> None:
         factory=True,
         host=settings.host,
         port=settings.port,
-        workers=settings.workers,
+        workers=None if reload else settings.workers,
+        reload=reload,
         access_log=False,  # the app writes its own access line, which names the route (ACCESS_LOG)
         proxy_headers=True,
         log_config=log_config(settings.log_format, sql_echo=settings.db_echo),
     )
+
+
+def _export(settings: Settings) -> None:
+    """The app is built in each worker from the environment: flags given here go there too."""
+    os.environ.update({"HOST": settings.host, "PORT": str(settings.port), "WORKERS": str(settings.workers)})
 
 
 def _prepare_multiprocess_metrics() -> None:
@@ -64,20 +139,75 @@ def _prepare_multiprocess_metrics() -> None:
     os.environ[MULTIPROCESS_DIRECTORY] = directory
 
 
+# --- users -----------------------------------------------------------------------------
+
+
+@main.group()
+def users() -> None:
+    """Accounts, as an operator (who may do what a superuser may)."""
+
+
+@users.command("create-superuser")
+@click.option("--email", envvar=SUPERUSER_EMAIL_VARIABLE, show_envvar=True, required=True)
+@click.option(
+    "--username", envvar=SUPERUSER_USERNAME_VARIABLE, show_envvar=True, help="Default: the email's local part."
+)
+@click.option("--if-missing", is_flag=True, help="Succeed without change when the email or username is taken.")
+def create_superuser_command(email: str, username: str | None, if_missing: bool) -> None:
+    """Create a superuser. The password comes from INKWELL_SUPERUSER_PASSWORD, else a prompt.
+    Reads DATABASE_URL and the ARGON2_* settings."""
+    from application.errors import ApplicationError, EmailOrUsernameTaken
+    from domain.errors import InvalidValue
+
+    password = _read_password()
+    if not 8 <= len(password) <= 100:
+        raise click.ClickException("the password must be 8 to 100 characters long")
+    try:
+        click.echo(asyncio.run(create_superuser(_settings(), email, username or email.split("@")[0], password)))
+    except EmailOrUsernameTaken as error:
+        if not if_missing:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"{email}: already registered, nothing to do")
+    except (ApplicationError, InvalidValue) as error:
+        raise click.ClickException(str(error)) from error
+
+
 async def create_superuser(settings: Settings, email: str, username: str, password: str) -> str:
     from application.use_cases.create_superuser import CreateSuperuserCommand
-    from entrypoints.container import Container
 
-    container = Container()
-    container.settings.override(settings)
-    database = container.database()
-    try:
+    async with _container(settings) as container:
         user = await container.create_superuser().execute(
             CreateSuperuserCommand(email=email, username=username, password=password)
         )
-    finally:
-        await database.dispose()
     return f"created superuser {user.username} (id {user.id})"
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Register the users of FILE: JSON lines, or CSV with a header row (by the .csv suffix),
+    each with email, username, password and optionally full_name, as POST /api/v1/users
+    takes them. 1,000 at a time, each batch one transaction; every line is reported created
+    or rejected (with why). Reads DATABASE_URL and the ARGON2_* settings."""
+    from entrypoints.user_import import import_users, read_entries
+
+    entries = read_entries(file)
+    with click.progressbar(length=len(entries), label=f"importing {file.name}", file=sys.stderr) as bar:
+        report = asyncio.run(import_users(_container(_settings()), entries, IMPORT_BATCH, bar.update))
+    for line, detail in report.rejected:
+        click.echo(f"line {line}: {detail}", err=True)
+    click.echo(f"created {report.created}, rejected {len(report.rejected)} of {len(entries)}")
+
+
+# --- operations ------------------------------------------------------------------------
+
+
+@main.command("pool-advice")
+@click.option("--concurrency", type=click.IntRange(min=1), required=True, help="Concurrent requests per process.")
+@click.option("--max-connections", type=int, help="The server's limit (default: asked from the server).")
+def pool_advice_command(concurrency: int, max_connections: int | None) -> None:
+    """Advise DB_POOL_SIZE and DB_MAX_OVERFLOW for a load. Reads DATABASE_URL, WORKERS."""
+    click.echo(asyncio.run(pool_advice(_settings(), concurrency, max_connections)))
 
 
 async def pool_advice(settings: Settings, concurrency: int, max_connections: int | None) -> str:
@@ -90,13 +220,13 @@ async def pool_advice(settings: Settings, concurrency: int, max_connections: int
         try:
             max_connections = await database.max_connections()
         except Exception as error:  # any failure to ask: say so and how to go on
-            raise SystemExit(
+            raise click.ClickException(
                 f"cannot read max_connections from the server ({error!r}); pass --max-connections"
             ) from error
         finally:
             await database.dispose()
         if max_connections is None:
-            raise SystemExit("SQLite has no connection limit to size against; pass --max-connections")
+            raise click.ClickException("SQLite has no connection limit to size against; pass --max-connections")
         source = "read from the server"
     advice = advise_pool(concurrency=concurrency, max_connections=max_connections, workers=settings.workers)
     lines = [
@@ -110,53 +240,21 @@ async def pool_advice(settings: Settings, concurrency: int, max_connections: int
     return "\n".join(lines)
 
 
+def _container(settings: Settings) -> Any:
+    from entrypoints.startup import running_container
+
+    return running_container(settings)
+
+
 def _read_password() -> str:
     from_environment = os.environ.get(SUPERUSER_PASSWORD_VARIABLE)
     if from_environment:
         return from_environment
     password = getpass.getpass("Password: ")
     if password != getpass.getpass("Password (again): "):
-        raise SystemExit("passwords differ")
+        raise click.ClickException("passwords differ")
     return password
 
 
-def main(argv: list[str] | None = None) -> int:
-    from application.errors import ApplicationError
-    from domain.errors import InvalidValue
-
-    parser = argparse.ArgumentParser(prog="inkwell", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
-    commands.add_parser("serve", help="run the HTTP service (uvicorn)")
-    superuser = commands.add_parser(
-        "create-superuser", help=f"create a superuser; password from ${SUPERUSER_PASSWORD_VARIABLE} or a prompt"
-    )
-    superuser.add_argument("--email", required=True)
-    superuser.add_argument("--username", required=True)
-    advice = commands.add_parser("pool-advice", help="advise DB_POOL_SIZE and DB_MAX_OVERFLOW for a load")
-    advice.add_argument("--concurrency", type=int, required=True, help="concurrent requests per process")
-    advice.add_argument("--max-connections", type=int, help="the server's limit (default: asked from the server)")
-    arguments = parser.parse_args(argv)
-
-    settings = Settings(db_application_name="inkwell-cli")
-    if arguments.command == "migrate":
-        migrate(settings.database_url)
-    elif arguments.command == "serve":
-        serve(settings)
-    elif arguments.command == "pool-advice":
-        print(asyncio.run(pool_advice(settings, arguments.concurrency, arguments.max_connections)))
-    else:
-        password = _read_password()
-        if not 8 <= len(password) <= 100:
-            print("password must be 8 to 100 characters long", file=sys.stderr)
-            return 2
-        try:
-            print(asyncio.run(create_superuser(settings, arguments.email, arguments.username, password)))
-        except (ApplicationError, InvalidValue) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

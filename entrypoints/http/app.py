@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from application.ports.database import Database
 from entrypoints.container import Container, pool_statuses, replica_router
 from entrypoints.http import request_ids
 from entrypoints.http.direct import DirectRoutes
@@ -19,27 +18,9 @@ from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.metrics import Metrics
 from entrypoints.http.middleware import Edge
 from entrypoints.http.routers import admin, auth, health, operations, posts, users
+from entrypoints.startup import wait_for_database
 
 logger = logging.getLogger("inkwell")
-
-
-class DatabaseUnreachable(RuntimeError):
-    """Start-up gave up on the database."""
-
-
-async def wait_for_database(database: Database, attempts: int, first_pause: float = 0.5) -> None:
-    """Ping until the database answers; after ``attempts`` failures, raise with the last reason."""
-    pause = first_pause
-    for attempt in range(1, attempts + 1):
-        try:
-            await database.ping()
-            return
-        except Exception as error:  # whatever the driver raises, retry, then report it
-            if attempt == attempts:
-                raise DatabaseUnreachable(f"database unreachable after {attempts} attempts: {error!r}") from error
-            logger.warning("database not ready (attempt %d/%d): %r", attempt, attempts, error)
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 5.0)
 
 
 def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:

@@ -30,7 +30,7 @@ def production(tmp_path: Path) -> tuple[str, dict[str, str]]:
         "SHUTDOWN_DRAIN_SECONDS": "0",
         **CHEAP_ARGON2,
     }
-    cli({**os.environ, "DATABASE_URL": database_url}, "migrate")
+    cli({**os.environ, "DATABASE_URL": database_url}, "db", "upgrade")
     return database_url, settings
 
 

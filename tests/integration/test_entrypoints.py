@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyUserReader
+from entrypoints.cli import SUPERUSER_EMAIL_VARIABLE, SUPERUSER_PASSWORD_VARIABLE
 from entrypoints.settings import Settings
 from tests.conftest import run_in_thread
 
@@ -38,8 +39,8 @@ def test_migrate_then_create_superuser_from_the_environment(tmp_path: Path) -> N
         "ARGON2_MEMORY_COST_KIB": "8",
         "ARGON2_PARALLELISM": "1",
     }
-    assert cli("migrate", env=env).returncode == 0
-    created = cli("create-superuser", "--email", "root@example.com", "--username", "root", env=env)
+    assert cli("db", "upgrade", env=env).returncode == 0
+    created = cli("users", "create-superuser", "--email", "root@example.com", "--username", "root", env=env)
     assert created.returncode == 0, created.stderr
     assert "created superuser root" in created.stdout
 
@@ -55,9 +56,11 @@ def test_migrate_then_create_superuser_from_the_environment(tmp_path: Path) -> N
             await database.dispose()
 
     assert run_in_thread(stored()) == (True, True)
-    again = cli("create-superuser", "--email", "ROOT@example.com", "--username", "root2", env=env)
+    again = cli("users", "create-superuser", "--email", "ROOT@example.com", "--username", "root2", env=env)
     assert again.returncode == 1
     assert "already registered" in again.stderr
+    tolerated = cli("users", "create-superuser", "--email", "root@example.com", "--if-missing", env=env)
+    assert (tolerated.returncode, tolerated.stdout) == (0, "root@example.com: already registered, nothing to do\n")
 
 
 def test_serve_exits_non_zero_when_the_database_stays_unreachable() -> None:
@@ -73,7 +76,7 @@ def test_serve_exits_non_zero_when_the_database_stays_unreachable() -> None:
 
 def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
-    known = {name.upper() for name in Settings.model_fields}
+    known = {name.upper() for name in Settings.model_fields} | {SUPERUSER_EMAIL_VARIABLE, SUPERUSER_PASSWORD_VARIABLE}
     for service in ("migrate", "api", "api-pgbouncer"):
         environment = compose["services"][service]["environment"]
         assert set(environment) <= known, set(environment) - known
@@ -84,7 +87,21 @@ def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
     assert "pool_mode = transaction" in compose["configs"]["pgbouncer-ini"]["content"]
     assert compose["services"]["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert compose["services"]["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert "healthcheck" in compose["services"]["db"]
+    # Over TCP: the image's init server listens on its socket only.
+    assert "pg_isready -h 127.0.0.1" in compose["services"]["db"]["healthcheck"]["test"][1]
+    images = {compose["services"][name]["image"] for name in ("migrate", "api", "api-pgbouncer")}
+    assert images == {"inkwell:local"}
+    assert "inkwell users create-superuser --if-missing" in compose["services"]["migrate"]["command"][2]
+
+
+def test_the_image_installs_the_lock_before_the_code_and_checks_its_health() -> None:
+    lines = (PROJECT_ROOT / "Dockerfile").read_text().splitlines()
+    steps = [line.split()[0] + " " + line.split()[1] for line in lines if line and not line.startswith((" ", "#"))]
+    assert steps.index("COPY requirements.lock") < steps.index("RUN pip") < steps.index("COPY domain")
+    assert any(line.startswith("HEALTHCHECK") for line in lines)
+    assert "USER inkwell" in lines
+    ignored = set((PROJECT_ROOT / ".dockerignore").read_text().split())
+    assert {".git", ".venv", ".env", "var"} <= ignored
 
 
 def test_pool_advice_reads_max_connections_from_the_live_server(postgres_url: str) -> None:

@@ -51,8 +51,8 @@ def test_sigterm_drains_then_lets_the_request_in_flight_finish(server_database_u
         "INKWELL_SUPERUSER_PASSWORD": "password123",
         "PYTHONWARNINGS": "always",
     }
-    cli(env, "migrate")
-    cli(env, "create-superuser", "--email", f"{username}@example.com", "--username", username)
+    cli(env, "db", "upgrade")
+    cli(env, "users", "create-superuser", "--email", f"{username}@example.com", "--username", username)
     server = subprocess.Popen([*RUN, "serve"], cwd=PROJECT_ROOT, env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -3,16 +3,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from application.use_cases.deactivate_users import DeactivateUsersCommand
-from application.use_cases.import_users import ImportUsersCommand, RejectedEntry
-from application.use_cases.register_user import RegisterUserCommand
+from application.use_cases.import_users import ImportUsersCommand
 from application.use_cases.transfer_posts import TransferPostsCommand
 from entrypoints.http.dependencies import CurrentActor, use_cases
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
-from entrypoints.http.schemas import RequestBody, UserCreate
+from entrypoints.http.schemas import RequestBody
+from entrypoints.user_import import read_entry
 
 # Superusers only; every operation is a write that takes a body.
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=errors(400, 401, 403, 409, 413, 503))
@@ -64,17 +64,5 @@ async def deactivate_users(body: DeactivateBody, actor: CurrentActor, request: R
 
 @router.post("/users/import", response_model=ImportResponse)
 async def import_users(body: ImportBody, actor: CurrentActor, request: Request) -> Response:
-    command = ImportUsersCommand(actor=actor, entries=[_read_entry(raw) for raw in body.users])
+    command = ImportUsersCommand(actor=actor, entries=[read_entry(raw) for raw in body.users])
     return JSONBytes(await use_cases(request).import_users().execute(command))
-
-
-def _read_entry(raw: dict[str, Any]) -> RegisterUserCommand | RejectedEntry:
-    try:
-        user = UserCreate.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "entry"
-        return RejectedEntry(detail=f"{where}: {first['msg']}")
-    return RegisterUserCommand(
-        email=user.email, username=user.username, password=user.password, full_name=user.full_name
-    )
