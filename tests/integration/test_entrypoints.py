@@ -126,3 +126,28 @@ async def test_connections_carry_the_application_name(postgres_url: str) -> None
     finally:
         await database.dispose()
     assert name == "inkwell-test-probe"
+
+
+def test_the_example_environment_lists_every_setting_with_its_default() -> None:
+    listed: dict[str, str] = {}
+    for line in (PROJECT_ROOT / ".env.example").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            listed[name] = value
+    assert set(listed) - {SUPERUSER_EMAIL_VARIABLE, "INKWELL_SUPERUSER_USERNAME", SUPERUSER_PASSWORD_VARIABLE} == {
+        name.upper() for name in Settings.model_fields
+    }
+    defaults = Settings.model_validate({})
+    for name in Settings.model_fields:
+        assert listed[name.upper()] == _as_written(getattr(defaults, name)), name
+
+
+def _as_written(default: object) -> str:
+    """A default as an environment variable spells it."""
+    if default is None:
+        return ""
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, float) and default.is_integer():
+        return str(int(default))
+    return str(default)
