@@ -15,36 +15,14 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from application.dto import Credentials, UserDTO
 from application.errors import InvalidCredentials, StorageUnavailable, TooManyLoginAttempts
 from application.ports.readers import CredentialsReader
-from application.ports.security import PasswordHasher
 from application.use_cases.authenticate import Authenticate, AuthenticateCommand
 from tests.conftest import Backend
-from tests.fakes import ManualClock
+from tests.fakes import CountingHasher, ManualClock
 from tests.unit.support import PASSWORD, TOKEN_TTL, register
 
 LIMIT = 10
 WINDOW = timedelta(minutes=15)
 WRONG = "not the password"
-
-
-class CountingHasher(PasswordHasher):
-    """The real (cheap) hasher, counting the verifications it is asked for."""
-
-    def __init__(self, hasher: Argon2PasswordHasher) -> None:
-        self._hasher = hasher
-        self.verified = 0
-
-    async def hash(self, password: str) -> str:
-        return await self._hasher.hash(password)
-
-    async def hash_many(self, passwords: Sequence[str]) -> list[str]:
-        return await self._hasher.hash_many(passwords)
-
-    async def verify(self, hashed_password: str | None, password: str) -> bool:
-        self.verified += 1
-        return await self._hasher.verify(hashed_password, password)
-
-    def needs_rehash(self, hashed_password: str) -> bool:
-        return self._hasher.needs_rehash(hashed_password)
 
 
 class BrokenCredentials(CredentialsReader):
