@@ -51,6 +51,16 @@ class PoolCollector(Collector):
             yield counter
 
 
+class CountCollector(Collector):
+    """One counter kept elsewhere (an adapter's own count), read at scrape time."""
+
+    def __init__(self, name: str, documentation: str, read: Callable[[], int]) -> None:
+        self._name, self._documentation, self._read = name, documentation, read
+
+    def collect(self) -> Iterator[Metric]:
+        yield CounterMetricFamily(self._name, self._documentation, value=self._read())
+
+
 class Metrics:
     """One registry per app, so apps built side by side (tests) never collide."""
 
