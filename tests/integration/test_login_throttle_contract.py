@@ -23,7 +23,9 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from application.errors import InvalidCredentials, TooManyLoginAttempts
 from application.ports.login_throttle import LoginThrottle
 from application.use_cases.authenticate import Authenticate, AuthenticateCommand
+from entrypoints.settings import Settings
 from tests.conftest import memory_backend
+from tests.e2e.conftest import serving, wired
 from tests.fakes import CountingHasher, ManualClock
 from tests.redis_server import CLOSED_REDIS_URL, delete_keys, fresh_namespace
 from tests.unit.support import PASSWORD, TOKEN_TTL, register
@@ -304,3 +306,23 @@ async def test_a_redis_that_does_not_answer_costs_one_timeout_then_is_skipped_fo
     assert 0.4 <= first <= 1.5
     assert rest < 0.1
     assert throttle.fail_opens == 6
+
+
+async def test_the_apps_shutdown_closes_its_redis_connections(redis_url: str, hasher: Argon2PasswordHasher) -> None:
+    container = wired(Settings(persistence="memory", redis_url=redis_url), hasher)
+    name = f"nobody-{fresh_namespace()}"
+    try:
+        async with serving(container) as client:
+            response = await client.post("/api/v1/auth/token", data={"username": name, "password": "wrong"})
+            assert response.status_code == 401
+            used = container.redis()
+            assert used is not None
+            connection_id = await used.client_id()  # the pooled connection the login used
+
+        async with redis.asyncio.Redis.from_url(redis_url) as observer:
+            deadline = time.monotonic() + 5
+            while await observer.client_list(client_id=[connection_id]):
+                assert time.monotonic() < deadline, "the connection is still open after shutdown"
+                await asyncio.sleep(0.02)
+    finally:
+        delete_keys(redis_url, f"inkwell:login-failures:{hashlib.sha256(name.encode()).hexdigest()}")
