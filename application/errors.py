@@ -46,6 +46,17 @@ class InvalidCredentials(ApplicationError):
     default_message = "Incorrect username or password"
 
 
+class TooManyLoginAttempts(ApplicationError):
+    """Too many failed logins for this login name (or from this client address) within the
+    window; attempts are refused, the right password included, for ``retry_after_seconds``."""
+
+    default_message = "Too many login attempts"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__()
+        self.retry_after_seconds = retry_after_seconds
+
+
 class NotAuthenticated(ApplicationError):
     default_message = "Not authenticated"
 

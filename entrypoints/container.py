@@ -7,17 +7,22 @@ from datetime import timedelta
 from typing import Any
 
 from dependency_injector import containers, providers
+from redis.asyncio import Redis
 
 from adapters.clock import SystemClock
+from adapters.memory.login_throttle import InMemoryLoginThrottle
 from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
+from adapters.redis.login_throttle import ADDRESS_NAMESPACE, NAME_NAMESPACE, RedisLoginThrottle, redis_client
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.replicas import ReadConnections, ReplicaRouter
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.dto import PoolStatus
+from application.ports.clock import Clock
+from application.ports.login_throttle import LoginThrottle
 from application.use_cases.add_comment import AddComment
 from application.use_cases.authenticate import Authenticate
 from application.use_cases.create_post import CreatePost
@@ -80,6 +85,23 @@ def _read_connections(settings: Settings, primary: SqlAlchemyDatabase, pool: Poo
     return ReplicaRouter(primary, replica)
 
 
+def _redis(url: str | None) -> Redis | None:
+    """The Redis client, when REDIS_URL is set; it connects at its first command."""
+    return redis_client(url) if url else None
+
+
+def _login_throttle(
+    redis: Redis | None, clock: Clock, *, max_failures: int, window_seconds: int, namespace: str
+) -> LoginThrottle | None:
+    """Counts in Redis when there is one, else in this process; none with a limit of 0."""
+    if max_failures == 0:
+        return None
+    window = timedelta(seconds=window_seconds)
+    if redis is None:
+        return InMemoryLoginThrottle(clock, max_failures=max_failures, window=window)
+    return RedisLoginThrottle(redis, max_failures=max_failures, window=window, namespace=namespace)
+
+
 class Container(containers.DeclarativeContainer):
     """Engines and stores are singletons, built on first use (never at import); units of
     work and use cases are factories: a new one per use."""
@@ -125,6 +147,23 @@ class Container(containers.DeclarativeContainer):
         settings, memory_store, primary_database, InMemoryCredentialsReader, SqlAlchemyCredentialsReader
     )
     token_ttl = providers.Factory(timedelta, seconds=settings.provided.access_token_ttl_seconds)
+    redis = providers.Singleton(_redis, settings.provided.redis_url)
+    login_throttle = providers.Singleton(
+        _login_throttle,
+        redis,
+        clock,
+        max_failures=settings.provided.login_max_failures,
+        window_seconds=settings.provided.login_failure_window_seconds,
+        namespace=NAME_NAMESPACE,
+    )
+    address_login_throttle = providers.Singleton(
+        _login_throttle,
+        redis,
+        clock,
+        max_failures=settings.provided.login_max_failures_per_address,
+        window_seconds=settings.provided.login_failure_window_seconds,
+        namespace=ADDRESS_NAMESPACE,
+    )
 
     register_user = providers.Factory(
         RegisterUser, uow_factory=unit_of_work.provider, hasher=password_hasher, clock=clock
@@ -137,6 +176,8 @@ class Container(containers.DeclarativeContainer):
         hasher=password_hasher,
         clock=clock,
         token_ttl=token_ttl,
+        throttle=login_throttle,
+        address_throttle=address_login_throttle,
     )
     identify_caller = providers.Factory(IdentifyCaller, credentials=credentials_reader, clock=clock)
     log_out = providers.Factory(LogOut, uow_factory=unit_of_work.provider)
@@ -182,3 +223,16 @@ def pool_statuses(container: Container) -> dict[str, PoolStatus]:
     if replicated is not None:
         statuses["replica"] = replicated.replica.pool_status()
     return statuses
+
+
+def login_throttle_fail_opens(container: Container) -> int:
+    """Login attempts this process let through unchecked because Redis was unavailable."""
+    throttles = (container.login_throttle(), container.address_login_throttle())
+    return sum(throttle.fail_opens for throttle in throttles if isinstance(throttle, RedisLoginThrottle))
+
+
+async def close_redis(container: Container) -> None:
+    """Close the Redis client's connections, if REDIS_URL made one (at shutdown)."""
+    client = container.redis()
+    if client is not None:
+        await client.aclose()

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     """Start-up checks the database this many times, with a growing pause, before giving up."""
 
     access_token_ttl_seconds: int = Field(3600, ge=60)
+    login_max_failures: int = Field(10, ge=0)
+    """Failed logins per login name within the window before the name is refused (0: off)."""
+    login_failure_window_seconds: int = Field(900, ge=1)
+    login_max_failures_per_address: int = Field(0, ge=0)
+    """Failed logins per client address within the window, of any names (0: off)."""
+    redis_url: str | None = None
+    """Where login failures are counted, shared by every worker; unset: in each process."""
     # OWASP's recommended argon2id floor: 19 MiB, 2 passes, 1 lane. One lane per hash lets
     # the worker pool, not argon2, use the cores, which serves more concurrent logins.
     argon2_time_cost: int = Field(2, ge=1)

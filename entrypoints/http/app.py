@@ -10,12 +10,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from entrypoints.container import Container, pool_statuses, replica_router
+from entrypoints.container import Container, close_redis, login_throttle_fail_opens, pool_statuses, replica_router
 from entrypoints.http import request_ids
 from entrypoints.http.direct import DirectRoutes
 from entrypoints.http.draining import drain_on_sigterm
 from entrypoints.http.errors import install_error_handlers
-from entrypoints.http.metrics import Metrics
+from entrypoints.http.metrics import CountCollector, Metrics
 from entrypoints.http.middleware import Edge
 from entrypoints.http.routers import admin, auth, health, operations, posts, users
 from entrypoints.startup import wait_for_database
@@ -45,6 +45,7 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
             await database.dispose()
             if replicated is not None:
                 await replicated.replica.dispose()
+            await close_redis(container)
             await asyncio.to_thread(container.shutdown_resources)  # the hasher's worker processes
 
     app = FastAPI(
@@ -60,6 +61,13 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
     app.state.container = container
     app.state.ready = False
     app.state.metrics = Metrics(lambda: pool_statuses(container))
+    app.state.metrics.add_collector(
+        CountCollector(
+            "login_throttle_failures_open",
+            "Login attempts let through unthrottled because Redis was unavailable",
+            lambda: login_throttle_fail_opens(container),
+        )
+    )
     install_error_handlers(app)
     # The routers' routes join the app's own list, the busiest first and ahead of FastAPI's
     # documentation routes: routes are tried in order, and FastAPI's include_router would

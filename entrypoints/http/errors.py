@@ -18,6 +18,7 @@ from application.errors import (
     NotFound,
     PermissionDenied,
     StorageUnavailable,
+    TooManyLoginAttempts,
 )
 from domain.errors import DomainError, InvalidValue
 from entrypoints.http import request_ids
@@ -34,6 +35,7 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplicationError], int], ...] = (
     (NotAuthenticated, 401),
     (PermissionDenied, 403),
     (ConcurrentChange, 409),
+    (TooManyLoginAttempts, 429),
     (StorageUnavailable, 503),
 )
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -47,13 +49,15 @@ def _application_error(_request: Request, error: Exception) -> JSONBytes:
         if isinstance(error, error_type):
             if status == 503:  # the store's trouble, not the client's: worth a line in the log
                 logger.warning("storage unavailable: %s (%r)", error.__class__.__name__, error.__cause__)
-            return JSONBytes({"detail": str(error)}, status_code=status, headers=_headers(status))
+            return JSONBytes({"detail": str(error)}, status_code=status, headers=_headers(status, error))
     logger.error("unmapped application error %r", error)
     return JSONBytes({"detail": str(error)}, status_code=400)
 
 
-def _headers(status: int) -> dict[str, str] | None:
-    """How to authenticate (401), or when to come back (503)."""
+def _headers(status: int, error: ApplicationError) -> dict[str, str] | None:
+    """How to authenticate (401), or when to come back (429, 503)."""
+    if isinstance(error, TooManyLoginAttempts):
+        return {"Retry-After": str(error.retry_after_seconds)}
     return _HEADERS_BY_STATUS.get(status)
 
 

@@ -59,6 +59,16 @@ def route_template(scope: Scope) -> str:
     return getattr(scope.get("route"), "path", UNMATCHED)
 
 
+class CountCollector(Collector):
+    """One counter kept elsewhere (an adapter's own count), read at scrape time."""
+
+    def __init__(self, name: str, documentation: str, read: Callable[[], int]) -> None:
+        self._name, self._documentation, self._read = name, documentation, read
+
+    def collect(self) -> Iterator[Metric]:
+        yield CounterMetricFamily(self._name, self._documentation, value=self._read())
+
+
 class Metrics:
     """One registry per app, so apps built side by side (tests) never collide."""
 
@@ -73,21 +83,28 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
-        self._pools = PoolCollector(pools)
-        self.registry.register(self._pools)
+        self._collectors: list[Collector] = []
+        self.add_collector(PoolCollector(pools))
         self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def exposition(self) -> bytes:
         """The Prometheus text of every series. With several workers (``serve`` then sets
         ``PROMETHEUS_MULTIPROC_DIR``, prometheus-client's multiprocess mode) the request
-        series are summed over all of them; the pool's are the answering worker's own."""
+        series are summed over all of them; the collectors' (the pool, the throttle's count) are
+        the answering worker's own."""
         directory = os.environ.get(MULTIPROCESS_DIRECTORY)
         if not directory:
             return generate_latest(self.registry)
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
-        registry.register(self._pools)
+        for collector in self._collectors:
+            registry.register(collector)
         return generate_latest(registry)
+
+    def add_collector(self, collector: Collector) -> None:
+        """A collector of numbers this process keeps itself (its pool, an adapter's count)."""
+        self._collectors.append(collector)
+        self.registry.register(collector)
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
         """Count and time one answered request under its route template

@@ -20,6 +20,8 @@ DESCRIPTIONS: dict[int, str] = {
     404: "The user or post named in the path does not exist (or is a draft the caller may not see)",
     409: "The change collided with a concurrent one and was not saved; it may be sent again",
     413: "The request body is over 1 MiB",
+    429: "Too many failed logins for this login name (or from this address) lately; retry after Retry-After "
+    "seconds, when the window has passed",
     503: "The database is unavailable, timed out or has no free connection; retry after Retry-After seconds",
 }
 HEADERS: dict[int, dict[str, Any]] = {
@@ -28,6 +30,13 @@ HEADERS: dict[int, dict[str, Any]] = {
             "description": "The authentication scheme to use",
             "required": True,
             "schema": {"type": "string", "pattern": "^Bearer"},
+        }
+    },
+    429: {
+        "Retry-After": {
+            "description": "Seconds until the window of failed logins has passed",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
         }
     },
     503: {

@@ -41,6 +41,8 @@ CONFLICTING = {
     ("POST", "/api/v1/users/{user_id}/follow"),
     ("POST", "/api/v1/admin/users/{user_id}/transfer-posts"),
 }
+# 429 where failed logins are throttled.
+THROTTLED = {("POST", "/api/v1/auth/token")}
 WRITES = {"POST", "PATCH", "DELETE"}
 NAMED_RESOURCES = {"user_id", "post_id"}
 
@@ -91,6 +93,8 @@ def expected_statuses(method: str, path: str, route: APIRoute, operation: dict[s
         expected.add(403)
     if (method, path) in CONFLICTING:
         expected.add(400)
+    if (method, path) in THROTTLED:
+        expected.add(429)
     return expected
 
 
@@ -98,7 +102,7 @@ def test_every_operation_is_checked(document: dict[str, Any]) -> None:
     checked = {(method, path) for method, path, _, _ in operations_of(document)}
     documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     assert checked == documented
-    assert checked >= PERMISSION_CHECKED | CONFLICTING
+    assert checked >= PERMISSION_CHECKED | CONFLICTING | THROTTLED
 
 
 def test_every_operation_documents_each_status_its_kind_of_route_answers(document: dict[str, Any]) -> None:
@@ -127,6 +131,8 @@ def test_every_error_has_its_schema_and_headers(document: dict[str, Any]) -> Non
             headers = response.get("headers", {})
             if status == "401" and not headers.get("WWW-Authenticate", {}).get("required"):
                 wrong.append(f"{label}: no WWW-Authenticate")
+            if status == "429" and not headers.get("Retry-After", {}).get("required"):
+                wrong.append(f"{label}: no Retry-After")
             if status == "503" and path.startswith("/api/v1/") and not headers.get("Retry-After", {}).get("required"):
                 wrong.append(f"{label}: no Retry-After")
     assert wrong == []

@@ -14,9 +14,11 @@ from entrypoints.http.schemas import LoginForm, TokenResponse
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"], responses=errors(503))
 
 
-@router.post("/token", response_model=TokenResponse, responses=errors(400, 401, 409, 413))
+@router.post("/token", response_model=TokenResponse, responses=errors(400, 401, 409, 413, 429))
 async def issue_token(form: Annotated[LoginForm, Form()], request: Request) -> Response:
-    command = AuthenticateCommand(login=form.username, password=form.password)
+    # The client's address is the peer's, or what a trusted proxy says it is (uvicorn's proxy_headers).
+    address = request.client.host if request.client else None
+    command = AuthenticateCommand(login=form.username, password=form.password, client_address=address)
     return JSONBytes(await use_cases(request).authenticate().execute(command))
 
 

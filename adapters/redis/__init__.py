@@ -1,0 +1,1 @@
+"""Redis adapters: state that every worker and instance of the service shares."""
