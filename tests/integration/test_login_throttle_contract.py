@@ -71,7 +71,9 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
         )
         return
     url: str = request.getfixturevalue("redis_url")  # a plain fixture: no event loop needed
-    client, namespace = redis_client(url), fresh_namespace()
+    # The contract is about counting, not timeouts (the fail-open tests have those): a busy
+    # test machine must not turn 30 racing attempts into fail-opens.
+    client, namespace = redis_client(url, timeout=10.0), fresh_namespace()
 
     async def sleep(delta: timedelta) -> None:
         await asyncio.sleep(delta.total_seconds())
