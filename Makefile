@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_DIR ?= ../shared/bench
 BENCH_PORT ?= 8101
 
-.PHONY: install run serve migrate superuser lint format test fuzz bench clean
+USERS ?= 10000
+
+.PHONY: install run serve migrate superuser seed lint format test fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -31,6 +33,11 @@ migrate: install
 ## superuser: make superuser EMAIL=... USERNAME=... (asks for the password)
 superuser: install
 	$(BIN)/python -m entrypoints.cli create-superuser --email "$(EMAIL)" --username "$(USERNAME)"
+
+## seed: make seed USERS=N [FORCE=1] fills the migrated PostgreSQL database at DATABASE_URL with
+## N demo users, 3 posts, 3 comments and 10 follows each, password inkwell-demo; FORCE=1 empties it first
+seed: install
+	$(BIN)/python -m entrypoints.cli seed --users "$(USERS)" $(if $(FORCE),--force)
 
 lint: install
 	$(BIN)/ruff check .

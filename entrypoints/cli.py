@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m entrypoints.cli {migrate,serve,create-superuser}``.
+"""Operator commands: ``python -m entrypoints.cli {migrate,serve,create-superuser,pool-advice,seed}``.
 
 Every command reads the same settings as the service (``DATABASE_URL``, ``HOST``,
 ``PORT``, ``WORKERS``, ... from the environment or ``.env``).
@@ -110,6 +110,39 @@ async def pool_advice(settings: Settings, concurrency: int, max_connections: int
     return "\n".join(lines)
 
 
+async def seed(settings: Settings, users: int, force: bool) -> str:
+    """Demo data in the database at ``DATABASE_URL``; the work is the adapter's."""
+    from adapters.security.argon2 import Argon2PasswordHasher
+    from adapters.sqlalchemy.seed.postgres import seed_demo_data
+
+    if settings.persistence == "memory":
+        raise SystemExit("PERSISTENCE=memory keeps nothing to seed; seeding needs PostgreSQL")
+    hasher = Argon2PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost_kib=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+        max_workers=1,
+    )
+    try:
+        report = await seed_demo_data(
+            settings.database_url, users=users, force=force, hasher=hasher, progress=_to_stderr
+        )
+    finally:
+        hasher.close()
+    return report.describe()
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _read_password() -> str:
     from_environment = os.environ.get(SUPERUSER_PASSWORD_VARIABLE)
     if from_environment:
@@ -136,6 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     advice = commands.add_parser("pool-advice", help="advise DB_POOL_SIZE and DB_MAX_OVERFLOW for a load")
     advice.add_argument("--concurrency", type=int, required=True, help="concurrent requests per process")
     advice.add_argument("--max-connections", type=int, help="the server's limit (default: asked from the server)")
+    seeding = commands.add_parser(
+        "seed",
+        help="fill the migrated PostgreSQL database at $DATABASE_URL with demo users, posts, comments and "
+        "follows (every password 'inkwell-demo'); refuses a database with users unless --force",
+    )
+    seeding.add_argument("--users", type=_positive, required=True, help="how many users (each: 3 posts, 10 follows)")
+    seeding.add_argument("--force", action="store_true", help="empty every table first (TRUNCATE ... CASCADE)")
     arguments = parser.parse_args(argv)
 
     settings = Settings(db_application_name="inkwell-cli")
@@ -145,6 +185,14 @@ def main(argv: list[str] | None = None) -> int:
         serve(settings)
     elif arguments.command == "pool-advice":
         print(asyncio.run(pool_advice(settings, arguments.concurrency, arguments.max_connections)))
+    elif arguments.command == "seed":
+        from adapters.sqlalchemy.seed.postgres import SeedRefused
+
+        try:
+            print(asyncio.run(seed(settings, arguments.users, arguments.force)))
+        except SeedRefused as refusal:
+            print(f"error: {refusal}", file=sys.stderr)
+            return 1
     else:
         password = _read_password()
         if not 8 <= len(password) <= 100:

@@ -12,6 +12,7 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.seed.postgres import DEMO_PASSWORD, DatabaseNotEmpty, NotPostgres, seed_demo_data
 from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import PostgresUnavailable, create_postgres_database, drop_postgres_database, migrate
+from tests.integration.test_entrypoints import cli
 
 pytestmark = pytest.mark.postgres
 USERS = 200
@@ -107,3 +108,16 @@ async def test_a_database_with_users_is_refused_unless_forced(fresh_url: str, ha
 async def test_only_postgres_is_seeded(hasher: Argon2PasswordHasher) -> None:
     with pytest.raises(NotPostgres, match="needs PostgreSQL"):
         await seed_demo_data("sqlite+aiosqlite:///x.db", users=1, force=False, hasher=hasher, progress=print)
+
+
+def test_the_cli_refuses_a_seeded_database_and_forces_on_request(fresh_url: str) -> None:
+    env = {"DATABASE_URL": fresh_url, "ARGON2_MEMORY_COST_KIB": "8", "ARGON2_TIME_COST": "1"}
+    assert cli("seed", "--users", "20", "--force", env=env).returncode == 0
+    refused = cli("seed", "--users", "20", env=env)
+    assert refused.returncode == 1
+    assert "already has users" in refused.stderr and "--force" in refused.stderr
+    forced = cli("seed", "--users", "20", "--force", env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert "seeded 20 users, 60 posts, 60 comments, 200 follows" in forced.stdout
+    sqlite = cli("seed", "--users", "20", env={"DATABASE_URL": "sqlite+aiosqlite:///./var/never.db"})
+    assert sqlite.returncode == 1 and "needs PostgreSQL" in sqlite.stderr
