@@ -3,11 +3,14 @@ valid by the domain's own rules."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from adapters.sqlalchemy.seed.names import FIRST_NAMES, LAST_NAMES
 from adapters.sqlalchemy.seed.rows import (
     BASE_TIME,
     COMMENT_COLUMNS,
@@ -28,6 +31,9 @@ from domain.follows import Follow
 from domain.posts import Post
 from domain.text import fold_case
 from domain.users import User
+from tests.scale.probe import SEARCH_MISS
+
+SEARCH_MISS_SCRIPT = Path(__file__).resolve().parents[1] / "scale" / "search_miss.lua"
 
 
 def rows(batches: Iterable[Batch]) -> list[Row]:
@@ -122,3 +128,19 @@ def test_follows_are_distinct_never_oneself_and_ten_each_when_there_are_enough_u
         assert 1 <= followee <= users
     for follower in range(1, users + 1):
         assert sum(1 for pair in pairs if pair[0] == follower) == per_user
+
+
+def test_the_search_miss_terms_match_no_seeded_text() -> None:
+    """The probe's and tests/scale/search_miss.lua's terms must find nothing, in any name,
+    username or email."""
+    terms = re.findall(r'"([a-z]+)"', SEARCH_MISS_SCRIPT.read_text().split("TERMS", 1)[1].split("}", 1)[0])
+    assert len(terms) >= 5
+    terms.append(SEARCH_MISS)
+    texts = [name.lower() for name in (*FIRST_NAMES, *LAST_NAMES)]
+    for term in terms:
+        assert not any(term in text for text in texts), term
+        assert term not in EMAIL_DOMAIN
+    plan = SeedPlan(users=200, hashed_password="h")
+    for user in table(USER_COLUMNS, user_batches(plan)):
+        for term in terms:
+            assert term not in fold_case(f"{user['email']} {user['username']} {user['full_name']}")
