@@ -7,7 +7,13 @@ STAMP := $(VENV)/.installed-stamp
 BENCH_DIR ?= ../shared/bench
 BENCH_PORT ?= 8101
 
-.PHONY: install lock run serve migrate superuser lint format test fuzz bench clean
+USERS ?= 10000
+# The harness's wrk scripts read BENCH_USERS (the highest seeded id; 10000 when unset).
+ifdef BENCH_USERS
+export BENCH_USERS
+endif
+
+.PHONY: install lock run serve migrate superuser seed lint format test fuzz bench bench-seed clean
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -38,6 +44,11 @@ migrate: install
 superuser: install
 	$(BIN)/python -m entrypoints.cli users create-superuser --email "$(EMAIL)" --username "$(USERNAME)"
 
+## seed: make seed USERS=N [FORCE=1] fills the migrated PostgreSQL database at DATABASE_URL with
+## N demo users, 3 posts, 3 comments and 10 follows each, password inkwell-demo; FORCE=1 empties it first
+seed: install
+	$(BIN)/python -m entrypoints.cli seed --users "$(USERS)" $(if $(FORCE),--force)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -60,11 +71,20 @@ test: install
 fuzz: install
 	$(BIN)/python -m tests.fuzz.run --checks all $(FUZZ_ARGS)
 
-## bench: Inkwell beside the reference servers, with the shared harness
+## bench: Inkwell beside the reference servers, with the shared harness. By default the harness
+## seeds its 10,000 users before each peer; BENCH_KEEP_DATA=1 runs every peer on the data already
+## in the bench database instead (make bench-seed), e.g. at a million users (README, Performance)
 bench: install
 	cd $(BENCH_DIR) && ./compare.sh --peer raw_limit --peer seed_ref \
 		--peer inkwell@$(BENCH_PORT)='cd $(CURDIR) && exec make --no-print-directory serve' \
-		--prepare inkwell='cd $(CURDIR) && make --no-print-directory migrate' $(BENCH_ARGS)
+		$(if $(BENCH_KEEP_DATA),--no-seed,--prepare inkwell='cd $(CURDIR) && make --no-print-directory migrate') \
+		$(BENCH_ARGS)
+
+## bench-seed: BENCH_USERS=N make bench-seed starts the harness's PostgreSQL and replaces the bench
+## database's schema with Inkwell's, seeded with N users (make seed)
+bench-seed: install
+	cd $(BENCH_DIR) && ./pg.sh start >/dev/null && ./pg.sh psql -qc 'DROP SCHEMA public CASCADE; CREATE SCHEMA public'
+	DATABASE_URL=$$(cd $(BENCH_DIR) && ./pg.sh url) $(MAKE) --no-print-directory migrate seed USERS=$(or $(BENCH_USERS),$(USERS))
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

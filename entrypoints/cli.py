@@ -202,6 +202,47 @@ def import_command(file: Path) -> None:
 # --- operations ------------------------------------------------------------------------
 
 
+@main.command()
+@click.option("--users", type=click.IntRange(min=1), required=True, help="How many (each: 3 posts, 10 follows).")
+@click.option("--force", is_flag=True, help="Empty every table first (TRUNCATE ... CASCADE).")
+def seed(users: int, force: bool) -> None:
+    """Fill the migrated PostgreSQL database with demo users, posts, comments and follows,
+    every password 'inkwell-demo' (one hash for all); refuses a database with users unless
+    --force. Reads DATABASE_URL and the ARGON2_* settings."""
+    from adapters.sqlalchemy.seed.postgres import SeedRefused
+
+    try:
+        click.echo(asyncio.run(seed_demo_data(_settings(), users, force)))
+    except SeedRefused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+
+
+async def seed_demo_data(settings: Settings, users: int, force: bool) -> str:
+    """Demo data in the database at ``DATABASE_URL``; the work is the adapter's."""
+    from adapters.security.argon2 import Argon2PasswordHasher
+    from adapters.sqlalchemy.seed.postgres import seed_demo_data as load
+
+    if settings.persistence == "memory":
+        raise click.ClickException("PERSISTENCE=memory keeps nothing to seed; seeding needs PostgreSQL")
+    hasher = Argon2PasswordHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_cost_kib=settings.argon2_memory_cost_kib,
+        parallelism=settings.argon2_parallelism,
+        max_workers=1,
+    )
+    try:
+        report = await load(
+            settings.database_url,
+            users=users,
+            force=force,
+            hasher=hasher,
+            progress=lambda line: click.echo(line, err=True),
+        )
+    finally:
+        hasher.close()
+    return report.describe()
+
+
 @main.command("pool-advice")
 @click.option("--concurrency", type=click.IntRange(min=1), required=True, help="Concurrent requests per process.")
 @click.option("--max-connections", type=int, help="The server's limit (default: asked from the server).")

@@ -1,0 +1,1 @@
+"""Tools for measuring Inkwell at scale (a seeded database of a million users)."""
