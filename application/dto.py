@@ -98,6 +98,11 @@ class PostWithAuthorDTO:
     post: PostDTO
     author: UserSummaryDTO
 
+    @property
+    def id(self) -> int:
+        """The post's: what a list of posts with their authors is ordered and paged by."""
+        return self.post.id
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PostDetailDTO:
