@@ -98,6 +98,11 @@ class PostWithAuthorDTO:
     post: PostDTO
     author: UserSummaryDTO
 
+    @property
+    def id(self) -> int:
+        """The post's: what a list of posts with their authors is ordered and paged by."""
+        return self.post.id
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PostDetailDTO:
@@ -160,10 +165,15 @@ class Actor:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
-    """Offset pagination; bounds are enforced at the edge."""
+    """Which part of a list to read: the items after ``after_id`` in the list's own order
+    (a keyset, which costs the same at any depth), then ``skip`` more of them (an offset),
+    then at most ``limit``. Bounds are enforced at the edge."""
 
     skip: int = 0
     limit: int = 100
+    after_id: int = 0
+    """The id the page starts after; 0 (no row has it) starts at the list's beginning,
+    whichever its order."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -38,21 +38,20 @@ class InMemoryUserReader(UserReader):
         return None if user is None else UserDTO.from_entity(user)
 
     async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
-        users = list(self._store.committed.users.values())
+        users = _by_id(self._store.committed.users.values())
         if active_only:
-            users = sorted((u for u in users if u.is_active), key=lambda u: (u.created_at, u.id or 0), reverse=True)
-        else:
-            users.sort(key=lambda u: u.id or 0)
-        return [UserDTO.from_entity(u) for u in users[page.skip : page.skip + page.limit]]
+            newest_first = [u for u in reversed(users) if u.is_active]
+            return [UserDTO.from_entity(u) for u in _paged(newest_first, page, newest_first=True)]
+        return [UserDTO.from_entity(u) for u in _paged(users, page)]
 
     async def search(self, query: str, page: Page) -> list[UserDTO]:
         needle = fold_case(query)
         found = [
             u
-            for u in sorted(self._store.committed.users.values(), key=lambda u: u.id or 0)
+            for u in _by_id(self._store.committed.users.values())
             if needle in fold_case(u.email) or needle in fold_case(u.username) or needle in fold_case(u.full_name or "")
         ]
-        return [UserDTO.from_entity(u) for u in found[page.skip : page.skip + page.limit]]
+        return [UserDTO.from_entity(u) for u in _paged(found, page)]
 
     async def get_with_posts(self, user_id: int, *, viewer: Actor | None) -> UserWithPostsDTO | None:
         tables = self._store.committed
@@ -147,11 +146,23 @@ def _posts_of(tables: Tables, author_id: int, viewer: Actor | None) -> list[Post
 
 
 def _by_id(entities: Iterable[E]) -> list[E]:
-    return sorted(entities, key=lambda e: getattr(e, "id", 0) or 0)
+    return sorted(entities, key=_id)
 
 
-def _paged(items: list[E], page: Page | None) -> list[E]:
-    return items if page is None else items[page.skip : page.skip + page.limit]
+def _paged(items: list[E], page: Page | None, *, newest_first: bool = False) -> list[E]:
+    """The page of ``items``, which are ordered by id (descending when ``newest_first``)."""
+    if page is None:
+        return items
+    if page.after_id:
+        after = page.after_id
+        items = [i for i in items if (_id(i) < after if newest_first else _id(i) > after)]
+    return items[page.skip : page.skip + page.limit]
+
+
+def _id(entity: object) -> int:
+    found = getattr(entity, "id", None)
+    assert isinstance(found, int), "listed entities and DTOs are stored ones, with ids"
+    return found
 
 
 def _summary(user: User) -> UserSummaryDTO:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, Integer, Select, and_, bindparam, func, or_, select
+from sqlalchemy import BigInteger, BindParameter, Boolean, Integer, Select, and_, bindparam, func, or_, select
 
 from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.rows import Row
@@ -57,17 +57,25 @@ _USER_FIELDS = tuple(column.name for column in _USER_COLUMNS)
 _SEARCH_ESCAPE = "\\"
 _skip: BindParameter[int] = bindparam("skip")
 _limit: BindParameter[int] = bindparam("limit")
+# Keyset paging: every list reads an index range from its cursor on, whatever the depth.
+# Always bound, so each list keeps one statement: from the beginning is after id 0 in an
+# ascending list (ids start at 1), and before 2**31 (past any 32-bit id, so bound as a
+# bigint) in a descending one.
+_after_id: BindParameter[int] = bindparam("after_id", type_=Integer())
+_before_id: BindParameter[int] = bindparam("before_id", type_=BigInteger())
+_BEFORE_ANY_ID = 2**31
 
 _user_by_id = select(*_USER_COLUMNS).where(users.c.id == bindparam("user_id"))
-_users_by_id = select(*_USER_COLUMNS).order_by(users.c.id).offset(_skip).limit(_limit)
+_users_by_id = select(*_USER_COLUMNS).where(users.c.id > _after_id).order_by(users.c.id).offset(_skip).limit(_limit)
 _active_users_newest_first = (
     select(*_USER_COLUMNS)
-    .where(users.c.is_active.is_(True))
-    .order_by(users.c.created_at.desc(), users.c.id.desc())
+    .where(users.c.is_active.is_(True), users.c.id < _before_id)
+    .order_by(users.c.id.desc())
     .offset(_skip)
     .limit(_limit)
 )
 _pattern: BindParameter[str] = bindparam("pattern")
+# lower(column) LIKE: the shape of the trigram indexes on PostgreSQL (see tables).
 _search = (
     select(*_USER_COLUMNS)
     .where(
@@ -75,7 +83,8 @@ _search = (
             func.lower(users.c.email).like(_pattern, escape=_SEARCH_ESCAPE),
             func.lower(users.c.username).like(_pattern, escape=_SEARCH_ESCAPE),
             func.lower(users.c.full_name).like(_pattern, escape=_SEARCH_ESCAPE),
-        )
+        ),
+        users.c.id > _after_id,
     )
     .order_by(users.c.id)
     .offset(_skip)
@@ -122,20 +131,22 @@ _comments_on_posts_of_author = (
     select(*_COMMENT_COLUMNS).where(comments.c.post_id.in_(_posts_ids_of_author)).order_by(comments.c.id)
 )
 _user_exists = select(users.c.id).where(users.c.id == bindparam("user_id"))
+# Ordered (and paged) by the follows columns that equal users.id: the ranges of the
+# (followee_id, follower_id) index and of the (follower_id, followee_id) unique constraint.
 _followers = (
     select(*_SUMMARY_COLUMNS)
     .join(follows, follows.c.follower_id == users.c.id)
     .where(follows.c.followee_id == bindparam("user_id"))
-    .order_by(users.c.id)
+    .order_by(follows.c.follower_id)
 )
 _following = (
     select(*_SUMMARY_COLUMNS)
     .join(follows, follows.c.followee_id == users.c.id)
     .where(follows.c.follower_id == bindparam("user_id"))
-    .order_by(users.c.id)
+    .order_by(follows.c.followee_id)
 )
-_followers_page = _followers.offset(_skip).limit(_limit)
-_following_page = _following.offset(_skip).limit(_limit)
+_followers_page = _followers.where(follows.c.follower_id > _after_id).offset(_skip).limit(_limit)
+_following_page = _following.where(follows.c.followee_id > _after_id).offset(_skip).limit(_limit)
 
 _author = users.alias("author")
 _AUTHOR_COLUMNS = (
@@ -147,7 +158,7 @@ _posts_with_authors = select(*_POST_COLUMNS, *_AUTHOR_COLUMNS).join(_author, _au
 _post_with_author = _posts_with_authors.where(posts.c.id == bindparam("post_id"), _visible)
 _post_exists = select(posts.c.id).where(posts.c.id == bindparam("post_id"), _visible)
 _comments_of_post = select(*_COMMENT_COLUMNS).where(comments.c.post_id == bindparam("post_id")).order_by(comments.c.id)
-_comments_of_post_page = _comments_of_post.offset(_skip).limit(_limit)
+_comments_of_post_page = _comments_of_post.where(comments.c.id > _after_id).offset(_skip).limit(_limit)
 
 
 def _posts_list(*, by_author: bool, published: bool | None) -> Select[Any]:
@@ -155,8 +166,9 @@ def _posts_list(*, by_author: bool, published: bool | None) -> Select[Any]:
     if by_author:
         statement = statement.where(posts.c.author_id == bindparam("author_id"))
     if published is not None:
-        statement = statement.where(posts.c.published.is_(published))
-    return statement.order_by(posts.c.id).offset(_skip).limit(_limit)
+        # "=" rather than IS: a range of the (published, id) index.
+        statement = statement.where(posts.c.published == published)
+    return statement.where(posts.c.id > _after_id).order_by(posts.c.id).offset(_skip).limit(_limit)
 
 
 # The posts list, one statement per shape of the filter: (by author?, published).
@@ -165,6 +177,16 @@ _posts_lists = {
     for by_author in (False, True)
     for published in (None, True, False)
 }
+
+
+def _paging(page: Page) -> dict[str, int]:
+    """The bound parameters of a page of a list ordered by id."""
+    return {"after_id": page.after_id, "skip": page.skip, "limit": page.limit}
+
+
+def _newest_first_paging(page: Page) -> dict[str, int]:
+    """The bound parameters of a page of a list ordered by id descending."""
+    return {"before_id": page.after_id or _BEFORE_ANY_ID, "skip": page.skip, "limit": page.limit}
 
 
 def _viewer(viewer: Actor | None) -> dict[str, Any]:
@@ -204,13 +226,16 @@ class SqlAlchemyUserReader(UserReader):
         return None if row is None else UserDTO(**row)
 
     async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
-        statement = _active_users_newest_first if active_only else _users_by_id
+        if active_only:
+            statement, parameters = _active_users_newest_first, _newest_first_paging(page)
+        else:
+            statement, parameters = _users_by_id, _paging(page)
         async with self._db.rows() as rows:
-            found = await rows.all(statement, {"skip": page.skip, "limit": page.limit})
+            found = await rows.all(statement, parameters)
         return [UserDTO(**row) for row in found]
 
     async def search(self, query: str, page: Page) -> list[UserDTO]:
-        parameters = {"pattern": like_pattern(query), "skip": page.skip, "limit": page.limit}
+        parameters = {"pattern": like_pattern(query), **_paging(page)}
         async with self._db.rows() as rows:
             found = await rows.all(_search, parameters)
         return [UserDTO(**row) for row in found]
@@ -262,7 +287,7 @@ class SqlAlchemyUserReader(UserReader):
         async with self._db.rows(consistent=True) as rows:
             if await rows.first(_user_exists, {"user_id": user_id}) is None:
                 return None
-            found = await rows.all(statement, {"user_id": user_id, "skip": page.skip, "limit": page.limit})
+            found = await rows.all(statement, {"user_id": user_id, **_paging(page)})
         return [UserSummaryDTO(**row) for row in found]
 
     async def taken(self, emails: Sequence[str], usernames: Sequence[str]) -> tuple[set[str], set[str]]:
@@ -288,7 +313,7 @@ class SqlAlchemyPostReader(PostReader):
         if author_id is not None and not is_storable_id(author_id):
             return []
         statement = _posts_lists[author_id is not None, post_filter.published]
-        parameters = {"skip": page.skip, "limit": page.limit, **_viewer(viewer)}
+        parameters = {**_paging(page), **_viewer(viewer)}
         if author_id is not None:
             parameters["author_id"] = author_id
         async with self._db.rows() as rows:
@@ -312,7 +337,7 @@ class SqlAlchemyPostReader(PostReader):
         async with self._db.rows(consistent=True) as rows:
             if await rows.first(_post_exists, {"post_id": post_id, **_viewer(viewer)}) is None:
                 return None
-            parameters = {"post_id": post_id, "skip": page.skip, "limit": page.limit}
+            parameters = {"post_id": post_id, **_paging(page)}
             found = await rows.all(_comments_of_post_page, parameters)
         return [CommentDTO(**c) for c in found]
 

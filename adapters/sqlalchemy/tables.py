@@ -79,7 +79,19 @@ users = Table(
 )
 Index("uq_users_email_lower", func.lower(users.c.email), unique=True)
 Index("uq_users_username", users.c.username, unique=True)
-Index("ix_users_is_active_created_at", users.c.is_active, users.c.created_at)
+
+
+def _trigram_index(column: str) -> Index:
+    """A GIN trigram index on lower(column), PostgreSQL only: it serves the search's
+    ``lower(column) LIKE '%...%'`` (SQLite scans)."""
+    lowered = func.lower(users.c[column]).label(f"{column}_lower")
+    index = Index(
+        f"ix_users_{column}_lower_trgm", lowered, postgresql_using="gin", postgresql_ops={lowered.name: "gin_trgm_ops"}
+    )
+    return index.ddl_if(dialect="postgresql")
+
+
+TRIGRAM_INDEXES = tuple(_trigram_index(column) for column in ("email", "username", "full_name"))
 
 posts = Table(
     "posts",
@@ -88,10 +100,12 @@ posts = Table(
     Column("title", String(255), nullable=False),
     Column("content", Text, nullable=False),
     Column("published", Boolean, nullable=False, server_default=false()),
-    Column("author_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("author_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False, server_default=func.current_timestamp()),
     Column("updated_at", UTCDateTime, nullable=False, server_default=func.current_timestamp()),
 )
+# An author's posts in id order, from any cursor; it also serves the foreign key.
+Index("ix_posts_author_id_id", posts.c.author_id, posts.c.id)
 
 access_tokens = Table(
     "access_tokens",
@@ -109,19 +123,23 @@ comments = Table(
     "comments",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
     Column("author_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("content", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, server_default=func.current_timestamp()),
 )
+# A post's comments in id order, from any cursor; it also serves the foreign key.
+Index("ix_comments_post_id_id", comments.c.post_id, comments.c.id)
 
 follows = Table(
     "follows",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("follower_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("followee_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("followee_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False, server_default=func.current_timestamp()),
-    # Its index leads with follower_id, so it also serves that foreign key.
+    # Whom a user follows, in id order from any cursor; it also serves that foreign key.
     UniqueConstraint("follower_id", "followee_id"),
 )
+# A user's followers, likewise.
+Index("ix_follows_followee_id_follower_id", follows.c.followee_id, follows.c.follower_id)

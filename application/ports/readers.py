@@ -3,6 +3,15 @@
 Drafts are private: every read of posts takes the ``viewer`` (an ``Actor``, or None for an
 anonymous caller) and answers as if the drafts that viewer may not see
 (``domain.posts.is_visible``) did not exist, their comments included.
+
+Lists are paged by a ``Page``: the items after ``page.after_id`` in the list's own order
+(ids greater than it in a list ordered by id, smaller in one ordered newest first; 0 means
+from the beginning), then ``page.skip`` of them left out, then at most ``page.limit``. The
+item named by ``after_id`` need not exist any more (it may have been deleted since it was
+read): the page starts where it would have been. Reading a list page by page, each page
+after the last id of the one before, meets every item that is in the list all along exactly
+once, in order, whatever else is added or removed meanwhile. In a database each page is an
+index range scan, so it costs the same at any depth.
 """
 
 from __future__ import annotations
@@ -35,7 +44,8 @@ class UserReader(ABC):
 
     @abstractmethod
     async def list_page(self, page: Page, *, active_only: bool) -> list[UserDTO]:
-        """Users ordered by id; with ``active_only``, active users only, newest first."""
+        """Users ordered by id; with ``active_only``, active users only, newest first (by id
+        descending, so the page after ``after_id`` holds smaller ids)."""
 
     @abstractmethod
     async def search(self, query: str, page: Page) -> list[UserDTO]:

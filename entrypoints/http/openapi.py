@@ -64,6 +64,27 @@ def _headers(status: int) -> dict[str, Any]:
     return {"headers": HEADERS[status]} if status in HEADERS else {}
 
 
+# The success of a list route: a full page names the next one (entrypoints.http.paging).
+NEXT_PAGE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A page of the list",
+        "headers": {
+            "Link": {
+                "description": 'Only when the page is full: `<path?query>; rel="next"`, a relative reference to '
+                "the next page (the same request with `after_id` set to this page's last id, and no `skip`)",
+                "required": False,
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
+
+
+def listing(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a list route that can answer these error statuses too."""
+    return {**NEXT_PAGE, **errors(*statuses)}
+
+
 # For a route whose bearer token is optional (a public read, where a token only widens what
 # the caller sees): FastAPI documents every OAuth2PasswordBearer as required; the empty
 # requirement appended here says "or none" (OpenAPI's optional security).

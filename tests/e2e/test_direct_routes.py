@@ -83,6 +83,13 @@ def plain_requests(world: World) -> list[str]:
         f"/api/v1/posts/{post}",
         f"/api/v1/posts/{draft}",  # someone else's draft, to an anonymous caller: 404
         f"/api/v1/posts/{post}/comments?limit=1",
+        f"/api/v1/posts/{post}/comments?after_id=0&skip=0",
+        "/api/v1/users?limit=1&after_id=1",  # a full page: with a Link
+        "/api/v1/users?after_id=0",
+        "/api/v1/users?active_only=true&after_id=2147483647&limit=1",
+        f"/api/v1/users?after_id={user}&skip=1&limit=1&unknown=x",
+        f"/api/v1/users/{user}/followers?after_id=0&limit=1",
+        f"/api/v1/users/{user}/following?after_id={user}",
         "/health/live",
     ]
 
@@ -101,6 +108,14 @@ def requests_left_to_fastapi(world: World) -> list[tuple[str, dict[str, str]]]:
         ("/api/v1/users?active_only=1", {}),
         ("/api/v1/users?active_only=True", {}),
         ("/api/v1/users?active_only", {}),
+        ("/api/v1/users?after_id=abc", {}),
+        ("/api/v1/users?after_id=-1", {}),
+        ("/api/v1/users?after_id=1.5", {}),
+        ("/api/v1/users?after_id=2147483648", {}),
+        ("/api/v1/users?after_id=01", {}),
+        ("/api/v1/users?after_id=", {}),
+        (f"/api/v1/users/{user}/followers?after_id=-1", {}),
+        (f"/api/v1/posts/{world.post_id}/comments?after_id=x", {}),
         ("/api/v1/users/abc", {}),
         ("/api/v1/users/-1", {}),
         ("/api/v1/users/007", {}),

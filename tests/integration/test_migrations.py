@@ -72,13 +72,17 @@ def schema_differences(connection: Connection) -> list[Any]:
         return list(compare_metadata(context, metadata))
 
 
-def index_names(connection: Connection) -> set[str]:
+def index_names(connection: Connection, table: str = "users") -> set[str]:
     """Read from the catalogue: the inspector skips SQLite's expression indexes."""
     if connection.dialect.name == "sqlite":
-        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'"
+        query = f"SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '{table}'"
     else:
-        query = "SELECT indexname FROM pg_indexes WHERE tablename = 'users'"
+        query = f"SELECT indexname FROM pg_indexes WHERE tablename = '{table}'"
     return set(connection.exec_driver_sql(query).scalars())
+
+
+def every_index_name(connection: Connection) -> set[str]:
+    return set().union(*(index_names(connection, table) for table in TABLES))
 
 
 def revisions() -> list[str]:
@@ -124,6 +128,30 @@ def test_every_foreign_key_is_indexed(fresh_url: str) -> None:
 def test_migrated_schema_matches_the_metadata(fresh_url: str) -> None:
     alembic(fresh_url, command.upgrade, "head")
     assert on_connection(fresh_url, schema_differences) == []
-    assert {"uq_users_email_lower", "uq_users_username", "ix_users_is_active_created_at"} <= on_connection(
-        fresh_url, index_names
-    )
+    assert {"uq_users_email_lower", "uq_users_username"} <= on_connection(fresh_url, index_names)
+
+
+KEYSET_INDEXES = {
+    "ix_posts_author_id_id",
+    "ix_comments_post_id_id",
+    "ix_follows_followee_id_follower_id",
+    "ix_posts_published_id",
+}  # and whom a user follows: the unique constraint on (follower_id, followee_id)
+TRIGRAM_INDEXES = {"ix_users_email_lower_trgm", "ix_users_username_lower_trgm", "ix_users_full_name_lower_trgm"}
+REDUNDANT_INDEXES = {
+    "ix_posts_author_id",
+    "ix_comments_post_id",
+    "ix_follows_followee_id",
+    "ix_users_is_active_created_at",
+}
+
+
+def test_every_list_has_its_index_and_the_search_its_trigram_indexes_on_postgresql_only(fresh_url: str) -> None:
+    alembic(fresh_url, command.upgrade, "head")
+    names = on_connection(fresh_url, every_index_name)
+    on_postgresql = fresh_url.startswith("postgresql")
+    assert names >= KEYSET_INDEXES
+    assert names & TRIGRAM_INDEXES == (TRIGRAM_INDEXES if on_postgresql else set())
+    assert names & REDUNDANT_INDEXES == set()
+    alembic(fresh_url, command.downgrade, "0002")
+    assert on_connection(fresh_url, every_index_name) >= REDUNDANT_INDEXES

@@ -1,4 +1,5 @@
-"""ListUsers: users by id, or the active ones newest first."""
+"""ListUsers: users by id, or the active ones newest first: by id descending, whatever their
+creation times say (every list is ordered by id, so it can be paged by a keyset)."""
 
 from __future__ import annotations
 
@@ -57,13 +58,13 @@ async def test_the_full_list_includes_inactive_users(
     assert await names(memory) == ["user_a", "user_b", "user_c", "user_d"]
 
 
-async def test_active_only_lists_active_users_newest_first(
+async def test_active_only_lists_active_users_newest_first_by_id(
     memory: Backend, store: InMemoryStore, hasher: Argon2PasswordHasher, clock: ManualClock
 ) -> None:
     await registered_out_of_time_order(memory, hasher, clock)
     await deactivate(store, "user_d", clock)
 
-    assert await names(memory, active_only=True) == ["user_c", "user_a", "user_b"]
+    assert await names(memory, active_only=True) == ["user_c", "user_b", "user_a"]
 
 
 async def test_skip_and_limit_page_through_the_id_order(
@@ -81,7 +82,20 @@ async def test_skip_and_limit_page_through_the_active_order(
 ) -> None:
     await registered_out_of_time_order(memory, hasher, clock)
 
-    assert await names(memory, Page(skip=1, limit=2), active_only=True) == ["user_d", "user_a"]
+    assert await names(memory, Page(skip=1, limit=2), active_only=True) == ["user_c", "user_b"]
+
+
+async def test_after_id_starts_past_the_cursor_in_each_order_and_before_skip(
+    memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock
+) -> None:
+    await registered_out_of_time_order(memory, hasher, clock)
+    ids = {u.username: u.id for u in await ListUsers(memory.users).execute(ListUsersQuery(page=EVERYONE))}
+
+    assert await names(memory, Page(after_id=ids["user_b"])) == ["user_c", "user_d"]
+    assert await names(memory, Page(after_id=ids["user_c"]), active_only=True) == ["user_b", "user_a"]
+    assert await names(memory, Page(after_id=ids["user_a"], skip=1, limit=1)) == ["user_c"]
+    assert await names(memory, Page(after_id=ids["user_d"], skip=1, limit=1), active_only=True) == ["user_b"]
+    assert await names(memory, Page(after_id=ids["user_d"])) == []
 
 
 async def test_an_empty_store_lists_no_one(memory: Backend) -> None:

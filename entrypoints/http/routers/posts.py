@@ -11,8 +11,8 @@ from application.use_cases.delete_post import DeletePostCommand
 from application.use_cases.list_posts import ListPostsQuery
 from application.use_cases.update_post import UpdatePostCommand
 from entrypoints.http.dependencies import CurrentActor, Viewer, use_cases
-from entrypoints.http.openapi import OPTIONAL_BEARER, errors
-from entrypoints.http.paging import Skip
+from entrypoints.http.openapi import OPTIONAL_BEARER, errors, listing
+from entrypoints.http.paging import AfterId, Skip, page_answer
 from entrypoints.http.responses import JSONBytes, flat
 from entrypoints.http.schemas import (
     CommentCreate,
@@ -35,7 +35,7 @@ async def create_post(body: PostCreate, actor: CurrentActor, request: Request) -
     return JSONBytes(await use_cases(request).create_post().execute(command), status_code=201)
 
 
-@router.get("", response_model=list[PostWithAuthorResponse], responses=errors(400), openapi_extra=OPTIONAL_BEARER)
+@router.get("", response_model=list[PostWithAuthorResponse], responses=listing(400), openapi_extra=OPTIONAL_BEARER)
 async def list_posts(
     request: Request,
     viewer: Viewer,
@@ -43,15 +43,12 @@ async def list_posts(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     author_id: Omittable[int] = None,
     published: Omittable[bool] = None,
+    after_id: AfterId = 0,
 ) -> Response:
-    query = ListPostsQuery(
-        page=Page(skip=skip, limit=limit),
-        post_filter=PostFilter(author_id=author_id, published=published),
-        viewer=viewer,
-    )
-    return JSONBytes(
-        [flat(found.post, author=found.author) for found in await use_cases(request).list_posts().execute(query)]
-    )
+    page = Page(skip=skip, limit=limit, after_id=after_id)
+    query = ListPostsQuery(page=page, post_filter=PostFilter(author_id=author_id, published=published), viewer=viewer)
+    found = await use_cases(request).list_posts().execute(query)
+    return page_answer(request, page, found, [flat(entry.post, author=entry.author) for entry in found])
 
 
 @router.get("/{post_id}", response_model=PostDetailResponse, responses=errors(404), openapi_extra=OPTIONAL_BEARER)
@@ -83,7 +80,7 @@ async def add_comment(post_id: int, body: CommentCreate, actor: CurrentActor, re
 @router.get(
     "/{post_id}/comments",
     response_model=list[CommentResponse],
-    responses=errors(400, 404),
+    responses=listing(400, 404),
     openapi_extra=OPTIONAL_BEARER,
 )
 async def list_comments(
@@ -92,7 +89,7 @@ async def list_comments(
     request: Request,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after_id: AfterId = 0,
 ) -> Response:
-    return JSONBytes(
-        await use_cases(request).list_comments().execute(post_id, Page(skip=skip, limit=limit), viewer=viewer)
-    )
+    page = Page(skip=skip, limit=limit, after_id=after_id)
+    return page_answer(request, page, await use_cases(request).list_comments().execute(post_id, page, viewer=viewer))

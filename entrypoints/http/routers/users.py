@@ -14,8 +14,8 @@ from application.use_cases.search_users import SearchUsersQuery
 from application.use_cases.unfollow_user import UnfollowUserCommand
 from application.use_cases.update_user import UpdateUserCommand
 from entrypoints.http.dependencies import CurrentActor, CurrentUser, Viewer, use_cases
-from entrypoints.http.openapi import OPTIONAL_BEARER, errors
-from entrypoints.http.paging import Skip
+from entrypoints.http.openapi import OPTIONAL_BEARER, errors, listing
+from entrypoints.http.paging import AfterId, Skip, page_answer
 from entrypoints.http.responses import JSONBytes, flat
 from entrypoints.http.schemas import (
     ProfileResponse,
@@ -39,27 +39,30 @@ async def register_user(body: UserCreate, request: Request) -> Response:
     return JSONBytes(await use_cases(request).register_user().execute(command), status_code=201)
 
 
-@router.get("", response_model=list[UserResponse], responses=errors(400))
+@router.get("", response_model=list[UserResponse], responses=listing(400))
 async def list_users(
     request: Request,
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     active_only: bool = False,
+    after_id: AfterId = 0,
 ) -> Response:
-    query = ListUsersQuery(page=Page(skip=skip, limit=limit), active_only=active_only)
-    return JSONBytes(await use_cases(request).list_users().execute(query))
+    page = Page(skip=skip, limit=limit, after_id=after_id)
+    found = await use_cases(request).list_users().execute(ListUsersQuery(page=page, active_only=active_only))
+    return page_answer(request, page, found)
 
 
-@router.get("/search", response_model=list[UserResponse], responses=errors(400))
+@router.get("/search", response_model=list[UserResponse], responses=listing(400))
 async def search_users(
     request: Request,
     q: Annotated[SearchText, Query(min_length=2, max_length=100)],
     skip: Skip = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    after_id: AfterId = 0,
 ) -> Response:
-    return JSONBytes(
-        await use_cases(request).search_users().execute(SearchUsersQuery(text=q, page=Page(skip=skip, limit=limit)))
-    )
+    page = Page(skip=skip, limit=limit, after_id=after_id)
+    found = await use_cases(request).search_users().execute(SearchUsersQuery(text=q, page=page))
+    return page_answer(request, page, found)
 
 
 @router.get("/me", response_model=UserResponse, responses=errors(401))
@@ -99,20 +102,30 @@ async def unfollow(user_id: int, actor: CurrentActor, request: Request) -> Respo
     return Response(status_code=204)
 
 
-@router.get("/{user_id}/followers", response_model=list[UserSummary], responses=errors(400, 404))
+@router.get("/{user_id}/followers", response_model=list[UserSummary], responses=listing(400, 404))
 async def list_followers(
-    user_id: int, request: Request, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    user_id: int,
+    request: Request,
+    skip: Skip = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after_id: AfterId = 0,
 ) -> Response:
-    query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWERS, page=Page(skip=skip, limit=limit))
-    return JSONBytes(await use_cases(request).list_follows().execute(query))
+    page = Page(skip=skip, limit=limit, after_id=after_id)
+    query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWERS, page=page)
+    return page_answer(request, page, await use_cases(request).list_follows().execute(query))
 
 
-@router.get("/{user_id}/following", response_model=list[UserSummary], responses=errors(400, 404))
+@router.get("/{user_id}/following", response_model=list[UserSummary], responses=listing(400, 404))
 async def list_following(
-    user_id: int, request: Request, skip: Skip = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    user_id: int,
+    request: Request,
+    skip: Skip = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after_id: AfterId = 0,
 ) -> Response:
-    query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWING, page=Page(skip=skip, limit=limit))
-    return JSONBytes(await use_cases(request).list_follows().execute(query))
+    page = Page(skip=skip, limit=limit, after_id=after_id)
+    query = ListFollowsQuery(user_id=user_id, direction=Direction.FOLLOWING, page=page)
+    return page_answer(request, page, await use_cases(request).list_follows().execute(query))
 
 
 @router.patch("/{user_id}", response_model=UserResponse, responses=errors(400, 401, 403, 404, 409, 413))

@@ -1,0 +1,202 @@
+"""Query plans on PostgreSQL: deep keyset pages of every list, and the search, read indexes.
+
+Tables of tens of thousands of rows (filled by INSERT ... SELECT generate_series, then
+VACUUM ANALYZE), and the readers themselves, on a connection that asks PostgreSQL to EXPLAIN each
+statement (compiled by ``rows.Statements``, as on the driver path, with the arguments the
+reader binds) before it runs it: no plan may hold a Seq Scan on users or posts, and the
+search reads its trigram indexes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.sql import Executable
+
+from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
+from adapters.sqlalchemy.rows import DriverRows, Row, Rows, Statements
+from application.dto import Actor, Page, PostFilter
+from tests.conftest import run_in_thread, skip_unless_ci
+from tests.databases import PostgresUnavailable, create_postgres_database, drop_postgres_database, migrate
+
+pytestmark = pytest.mark.postgres
+
+USERS = 40_000
+FILL = [
+    f"""INSERT INTO users (email, username, hashed_password, full_name, is_active)
+        SELECT 'user' || g || '@example.com', 'user' || g, 'h', 'User Number ' || g, g % 10 <> 0
+        FROM generate_series(1, {USERS}) AS g""",
+    f"""INSERT INTO posts (title, content, published, author_id)
+        SELECT 'post ' || g, 'content', g % 5 <> 0, g % {USERS} + 1 FROM generate_series(1, {2 * USERS}) AS g""",
+    f"""INSERT INTO comments (post_id, author_id, content)
+        SELECT g % {USERS // 5} + 1, g % {USERS} + 1, 'nice' FROM generate_series(1, {2 * USERS}) AS g""",
+    f"""INSERT INTO follows (follower_id, followee_id)
+        SELECT g, (g + k * 97) % {USERS} + 1 FROM generate_series(1, {USERS}) AS g, generate_series(1, 3) AS k""",
+    # VACUUM too, as autovacuum would: rows inserted after a GIN index was built wait in its
+    # pending list, which every search scans whole until VACUUM merges it (seen here: the
+    # planner then rightly preferred a Seq Scan).
+    "VACUUM ANALYZE",
+]
+TRIGRAM_INDEXES = {"ix_users_email_lower_trgm", "ix_users_username_lower_trgm", "ix_users_full_name_lower_trgm"}
+
+
+@pytest.fixture(scope="module")
+def filled_url() -> Iterator[str]:
+    """A migrated PostgreSQL database with tens of thousands of rows in each table."""
+    try:
+        url = run_in_thread(create_postgres_database("inkwell_plans"))
+    except PostgresUnavailable as error:
+        skip_unless_ci(str(error))
+    try:
+        run_in_thread(migrate(url))
+        run_in_thread(_fill(url))
+        yield url
+    finally:
+        run_in_thread(drop_postgres_database(url))
+
+
+def _driver_url(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+async def _fill(url: str) -> None:
+    connection = await asyncpg.connect(_driver_url(url))
+    try:
+        for statement in FILL:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+class ExplainingRows(Rows):
+    """The driver path's rows, each statement EXPLAINed (with its arguments) before it runs."""
+
+    def __init__(self, connection: Any, statements: Statements, plans: list[dict[str, Any]]) -> None:
+        self._connection = connection
+        self._statements = statements
+        self._rows = DriverRows(connection, statements)
+        self.plans = plans
+
+    async def _explain(self, statement: Executable, parameters: Mapping[str, Any] | None) -> None:
+        compiled = self._statements.compiled(statement)
+        found = await self._connection.fetchval(
+            f"EXPLAIN (FORMAT JSON) {compiled.sql}", *compiled.arguments(parameters)
+        )
+        self.plans.append({"sql": compiled.sql, "plan": json.loads(found)[0]["Plan"]})
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Row]:
+        await self._explain(statement, parameters)
+        return await self._rows.all(statement, parameters)
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Row | None:
+        await self._explain(statement, parameters)
+        return await self._rows.first(statement, parameters)
+
+
+class ExplainingConnections:
+    """A reader's connections (``replicas.ReadConnections``): one asyncpg connection whose
+    every statement is explained; ``plans`` holds what PostgreSQL chose."""
+
+    def __init__(self, connection: Any, dialect: Dialect) -> None:
+        self._connection = connection
+        self._statements = Statements(dialect)
+        self.plans: list[dict[str, Any]] = []
+
+    @asynccontextmanager
+    async def _rows(self) -> AsyncIterator[Rows]:
+        yield ExplainingRows(self._connection, self._statements, self.plans)
+
+    def rows(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Rows]:
+        return self._rows()
+
+    def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        raise NotImplementedError("the lists read through rows()")
+
+
+@pytest.fixture
+async def explaining(filled_url: str) -> AsyncIterator[ExplainingConnections]:
+    engine = create_async_engine(filled_url)  # for its dialect, as the service compiles with
+    await engine.dispose()
+    connection = await asyncpg.connect(_driver_url(filled_url))
+    try:
+        yield ExplainingConnections(connection, engine.dialect)
+    finally:
+        await connection.close()
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from nodes(child)
+
+
+def scans(plans: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Every scan of every plan: (node type, relation, index)."""
+    return [
+        (node["Node Type"], node.get("Relation Name", ""), node.get("Index Name", ""))
+        for entry in plans
+        for node in nodes(entry["plan"])
+        if "Scan" in node["Node Type"]
+    ]
+
+
+DEEP = Page(after_id=USERS - 1_000, limit=20)
+LISTS = {
+    "users": lambda users, posts: users.list_page(DEEP, active_only=False),
+    "active users": lambda users, posts: users.list_page(Page(after_id=1_000, limit=20), active_only=True),
+    "posts": lambda users, posts: posts.list_page(Page(after_id=2 * USERS - 500, limit=20), PostFilter(), viewer=None),
+    "drafts": lambda users, posts: posts.list_page(
+        Page(after_id=USERS, limit=20), PostFilter(published=False), viewer=Actor(id=1, is_superuser=True)
+    ),
+    "posts of an author": lambda users, posts: posts.list_page(
+        Page(after_id=USERS, limit=20), PostFilter(author_id=123), viewer=None
+    ),
+    "comments": lambda users, posts: posts.comments(4_001, Page(after_id=USERS, limit=20), viewer=None),
+    "followers": lambda users, posts: users.followers(5_000, Page(after_id=1_000, limit=20)),
+    "following": lambda users, posts: users.following(5_000, Page(after_id=5_000, limit=20)),
+}
+
+# The index ranges each list's page may read (drafts are a fifth of the posts here, dense
+# enough for the planner to walk the primary key).
+INDEXES_OF = {
+    "users": {"pk_users"},
+    "active users": {"pk_users"},
+    "posts": {"pk_posts"},
+    "drafts": {"pk_posts", "ix_posts_published_id"},
+    "posts of an author": {"ix_posts_author_id_id"},
+    "comments": {"ix_comments_post_id_id"},
+    "followers": {"ix_follows_followee_id_follower_id"},
+    "following": {"uq_follows_follower_id_followee_id"},
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+async def test_a_deep_page_of_each_list_reads_indexes_and_no_table_of_users_or_posts_whole(
+    explaining: ExplainingConnections, name: str
+) -> None:
+    users, posts = SqlAlchemyUserReader(explaining), SqlAlchemyPostReader(explaining)
+
+    found = await LISTS[name](users, posts)
+
+    assert found, "the page is not empty: the plan is of a real read"
+    seen = scans(explaining.plans)
+    assert [scan for scan in seen if scan[0] == "Seq Scan" and scan[1] in ("users", "posts")] == [], seen
+    assert {index for _, _, index in seen} & INDEXES_OF[name], seen
+
+
+@pytest.mark.parametrize(("query", "matches"), [("no-one-is-called-this", 0), ("user12345", 1)])
+async def test_the_search_reads_the_trigram_indexes(
+    explaining: ExplainingConnections, query: str, matches: int
+) -> None:
+    found = await SqlAlchemyUserReader(explaining).search(query, Page(limit=20))
+
+    assert len(found) == matches
+    seen = scans(explaining.plans)
+    assert [scan for scan in seen if scan[0] == "Seq Scan"] == [], seen
+    assert {index for kind, _, index in seen if kind == "Bitmap Index Scan"} == TRIGRAM_INDEXES, seen
