@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
-from redis.asyncio import Redis
 
 from adapters.clock import SystemClock
 from adapters.memory.login_throttle import InMemoryLoginThrottle
 from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
-from adapters.redis.login_throttle import ADDRESS_NAMESPACE, NAME_NAMESPACE, RedisLoginThrottle, redis_client
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
@@ -85,13 +83,24 @@ def _read_connections(settings: Settings, primary: SqlAlchemyDatabase, pool: Poo
     return ReplicaRouter(primary, replica)
 
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+# The Redis adapter is imported only when REDIS_URL is set: redis-py weighs 6 MiB, and the
+# serving process's read budget is 100 MiB.
+
+
 def _redis(url: str | None) -> Redis | None:
     """The Redis client, when REDIS_URL is set; it connects at its first command."""
-    return redis_client(url) if url else None
+    if not url:
+        return None
+    from adapters.redis.login_throttle import redis_client
+
+    return redis_client(url)
 
 
 def _login_throttle(
-    redis: Redis | None, clock: Clock, *, max_failures: int, window_seconds: int, namespace: str
+    redis: Redis | None, clock: Clock, *, max_failures: int, window_seconds: int, by_address: bool
 ) -> LoginThrottle | None:
     """Counts in Redis when there is one, else in this process; none with a limit of 0."""
     if max_failures == 0:
@@ -99,6 +108,9 @@ def _login_throttle(
     window = timedelta(seconds=window_seconds)
     if redis is None:
         return InMemoryLoginThrottle(clock, max_failures=max_failures, window=window)
+    from adapters.redis.login_throttle import ADDRESS_NAMESPACE, NAME_NAMESPACE, RedisLoginThrottle
+
+    namespace = ADDRESS_NAMESPACE if by_address else NAME_NAMESPACE
     return RedisLoginThrottle(redis, max_failures=max_failures, window=window, namespace=namespace)
 
 
@@ -154,7 +166,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         max_failures=settings.provided.login_max_failures,
         window_seconds=settings.provided.login_failure_window_seconds,
-        namespace=NAME_NAMESPACE,
+        by_address=False,
     )
     address_login_throttle = providers.Singleton(
         _login_throttle,
@@ -162,7 +174,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         max_failures=settings.provided.login_max_failures_per_address,
         window_seconds=settings.provided.login_failure_window_seconds,
-        namespace=ADDRESS_NAMESPACE,
+        by_address=True,
     )
 
     register_user = providers.Factory(
@@ -226,9 +238,10 @@ def pool_statuses(container: Container) -> dict[str, PoolStatus]:
 
 
 def login_throttle_fail_opens(container: Container) -> int:
-    """Login attempts this process let through unchecked because Redis was unavailable."""
+    """Login attempts this process let through unchecked because Redis was unavailable (the
+    in-process throttle has no store to lose, and no such count)."""
     throttles = (container.login_throttle(), container.address_login_throttle())
-    return sum(throttle.fail_opens for throttle in throttles if isinstance(throttle, RedisLoginThrottle))
+    return sum(getattr(throttle, "fail_opens", 0) for throttle in throttles)
 
 
 async def close_redis(container: Container) -> None:
