@@ -60,8 +60,11 @@ format: install
 	$(BIN)/ruff format .
 
 ## test: unit, integration (memory, SQLite, PostgreSQL) and e2e suites
+## Two pytest workers (pytest-xdist): the suite waits on servers, clusters and sockets as much as
+## it computes, and one process took 7.5 min here; each worker makes its own databases.
+PYTEST_WORKERS ?= 2
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 ## fuzz: schemathesis over every operation, every check (--checks all), against a real
 ## service (inkwell serve) on a throw-away PostgreSQL database (created, migrated and dropped,

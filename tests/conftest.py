@@ -87,10 +87,11 @@ def skip_unless_ci(reason: str) -> None:
     pytest.skip(f"!!! SKIPPED: {reason}")
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
+def migrated_postgres_database(prefix: str = "inkwell_test") -> Iterator[str]:
+    """For a fixture: a migrated PostgreSQL database of its own, dropped after it (skipped
+    when the server is unavailable, except in CI)."""
     try:
-        url = run_in_thread(create_postgres_database())
+        url = run_in_thread(create_postgres_database(prefix))
     except PostgresUnavailable as error:
         skip_unless_ci(str(error))
     try:
@@ -98,6 +99,11 @@ def postgres_url() -> Iterator[str]:
         yield url
     finally:
         run_in_thread(drop_postgres_database(url))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    yield from migrated_postgres_database()
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,7 @@ from sqlalchemy.sql import Executable
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.rows import DriverRows, Row, Rows, Statements
 from application.dto import Actor, Page, PostFilter
-from tests.conftest import run_in_thread, skip_unless_ci
-from tests.databases import PostgresUnavailable, create_postgres_database, drop_postgres_database, migrate
+from tests.conftest import migrated_postgres_database, run_in_thread
 
 pytestmark = pytest.mark.postgres
 
@@ -49,16 +48,9 @@ TRIGRAM_INDEXES = {"ix_users_email_lower_trgm", "ix_users_username_lower_trgm", 
 @pytest.fixture(scope="module")
 def filled_url() -> Iterator[str]:
     """A migrated PostgreSQL database with tens of thousands of rows in each table."""
-    try:
-        url = run_in_thread(create_postgres_database("inkwell_plans"))
-    except PostgresUnavailable as error:
-        skip_unless_ci(str(error))
-    try:
-        run_in_thread(migrate(url))
+    for url in migrated_postgres_database("inkwell_plans"):
         run_in_thread(_fill(url))
         yield url
-    finally:
-        run_in_thread(drop_postgres_database(url))
 
 
 def _driver_url(url: str) -> str:

@@ -10,8 +10,7 @@ import pytest
 
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.seed.postgres import DEMO_PASSWORD, DatabaseNotEmpty, NotPostgres, seed_demo_data
-from tests.conftest import run_in_thread, skip_unless_ci
-from tests.databases import PostgresUnavailable, create_postgres_database, drop_postgres_database, migrate
+from tests.conftest import migrated_postgres_database
 from tests.integration.test_entrypoints import cli
 
 pytestmark = pytest.mark.postgres
@@ -28,15 +27,7 @@ SCHEMA = """
 @pytest.fixture(scope="module")
 def fresh_url() -> Iterator[str]:
     """A migrated database of this module's own: seeding rebuilds the tables' indexes."""
-    try:
-        url = run_in_thread(create_postgres_database("inkwell_seed_test"))
-    except PostgresUnavailable as error:
-        skip_unless_ci(str(error))
-    try:
-        run_in_thread(migrate(url))
-        yield url
-    finally:
-        run_in_thread(drop_postgres_database(url))
+    yield from migrated_postgres_database("inkwell_seed_test")
 
 
 async def connect(url: str) -> asyncpg.Connection:

@@ -25,7 +25,11 @@ async def test_a_valid_token_names_its_owner(memory: Backend, hasher: Argon2Pass
     assert await IdentifyCaller(memory.credentials, clock).execute(token) == alice
 
 
-@pytest.mark.parametrize("token", ["", "not-a-token", new_token_secret(), "\ud800 not text", "x" * 10_000])
+@pytest.mark.parametrize(
+    "token",
+    ["", "not-a-token", new_token_secret(), "\ud800 not text", "x" * 10_000],
+    ids=["empty", "malformed", "unknown", "not-text", "huge"],  # stable ids: one is random
+)
 async def test_an_unknown_or_malformed_token_is_not_authenticated(
     memory: Backend, hasher: Argon2PasswordHasher, clock: ManualClock, token: str
 ) -> None:
