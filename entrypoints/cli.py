@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import os
+import shutil
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -96,16 +97,22 @@ def history() -> None:
 def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
     """Run the HTTP service (uvicorn). Reads every setting of README's Configuration:
     DATABASE_URL, DB_*, LOG_FORMAT, ACCESS_LOG, CORS_ORIGINS, REDIS_URL, WORKERS …"""
+    given = {"host": host, "port": port, "workers": workers}
+    settings = _settings().model_copy(update={key: value for key, value in given.items() if value is not None})
+    _export(settings)
+    made = _prepare_multiprocess_metrics() if settings.workers > 1 and not reload else None
+    try:
+        _run(settings, reload)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _run(settings: Settings, reload: bool) -> None:
     import uvicorn
 
     from entrypoints.logs import log_config
 
-    given = {"host": host, "port": port, "workers": workers}
-    settings = _settings().model_copy(update={key: value for key, value in given.items() if value is not None})
-    settings = settings.model_copy(update={"db_application_name": "inkwell-api"})
-    _export(settings)
-    if settings.workers > 1:
-        _prepare_multiprocess_metrics()
     uvicorn.run(
         "entrypoints.http.main:app_from_environment",
         factory=True,
@@ -124,19 +131,21 @@ def _export(settings: Settings) -> None:
     os.environ.update({"HOST": settings.host, "PORT": str(settings.port), "WORKERS": str(settings.workers)})
 
 
-def _prepare_multiprocess_metrics() -> None:
+def _prepare_multiprocess_metrics() -> str | None:
     """Several workers count requests into one directory (prometheus-client's multiprocess
     mode), so that /metrics answers their sum whichever worker is asked. The workers read
-    ``PROMETHEUS_MULTIPROC_DIR`` when they start; last run's files are removed first."""
-    import shutil
+    ``PROMETHEUS_MULTIPROC_DIR`` when they start; last run's files are removed first. Answers
+    the directory when it is a temporary one made here, to be removed at exit."""
     import tempfile
 
     from entrypoints.http.metrics import MULTIPROCESS_DIRECTORY
 
-    directory = os.environ.get(MULTIPROCESS_DIRECTORY) or tempfile.mkdtemp(prefix="inkwell-metrics-")
+    given = os.environ.get(MULTIPROCESS_DIRECTORY)
+    directory = given or tempfile.mkdtemp(prefix="inkwell-metrics-")
     shutil.rmtree(directory, ignore_errors=True)
     Path(directory).mkdir(parents=True)
     os.environ[MULTIPROCESS_DIRECTORY] = directory
+    return None if given else directory
 
 
 # --- users -----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ def production(tmp_path: Path, redis_url: str) -> tuple[str, dict[str, str]]:
         "CORS_ORIGINS": ORIGIN,
         "REDIS_URL": redis_url,
         "SHUTDOWN_DRAIN_SECONDS": "0",
+        "TMPDIR": str(tmp_path),  # where serve makes the workers' metrics directory
         **CHEAP_ARGON2,
     }
     cli({**os.environ, "DATABASE_URL": database_url}, "db", "upgrade")
@@ -68,6 +69,7 @@ def test_two_workers_log_json_with_request_ids_share_throttling_sum_metrics_and_
         refused = httpx.options(f"{base}/api/v1/posts", headers=_preflight("https://elsewhere.example"))
 
     assert (tagged.status_code, tagged.headers["x-request-id"]) == (404, "abc")
+    assert not list(tmp_path.glob("inkwell-metrics-*")), "the workers' metrics directory outlived the server"
     delete_keys(redis_url, NAME_NAMESPACE + hashlib.sha256(login.encode()).hexdigest())
     assert statuses == [404] * 60
     assert [response.status_code for response in logins] == [401] * 10 + [429]
