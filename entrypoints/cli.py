@@ -14,7 +14,6 @@ import shutil
 import sys
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -183,8 +182,9 @@ def create_superuser_command(email: str, username: str | None, if_missing: bool)
 
 async def create_superuser(settings: Settings, email: str, username: str, password: str) -> str:
     from application.use_cases.create_superuser import CreateSuperuserCommand
+    from entrypoints.startup import running_container
 
-    async with _container(settings) as container:
+    async with running_container(settings) as container:
         user = await container.create_superuser().execute(
             CreateSuperuserCommand(email=email, username=username, password=password)
         )
@@ -198,11 +198,12 @@ def import_command(file: Path) -> None:
     each with email, username, password and optionally full_name, as POST /api/v1/users
     takes them. 1,000 at a time, each batch one transaction; every line is reported created
     or rejected (with why). Reads DATABASE_URL and the ARGON2_* settings."""
+    from entrypoints.startup import running_container
     from entrypoints.user_import import import_users, read_entries
 
     entries = read_entries(file)
     with click.progressbar(length=len(entries), label=f"importing {file.name}", file=sys.stderr) as bar:
-        report = asyncio.run(import_users(_container(_settings()), entries, IMPORT_BATCH, bar.update))
+        report = asyncio.run(import_users(running_container(_settings()), entries, IMPORT_BATCH, bar.update))
     for line, detail in report.rejected:
         click.echo(f"line {line}: {detail}", err=True)
     click.echo(f"created {report.created}, rejected {len(report.rejected)} of {len(entries)}")
@@ -288,12 +289,6 @@ async def pool_advice(settings: Settings, concurrency: int, max_connections: int
     if advice.warning:
         lines.append(f"WARNING: {advice.warning}")
     return "\n".join(lines)
-
-
-def _container(settings: Settings) -> Any:
-    from entrypoints.startup import running_container
-
-    return running_container(settings)
 
 
 def _read_password() -> str:

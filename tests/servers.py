@@ -54,8 +54,13 @@ def served(database_url: str, settings: Mapping[str, str], *, log: Path | None =
         wait_until_ready(base, server)
         yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
+
+
+def stop(server: subprocess.Popen[Any]) -> None:
+    """SIGTERM, and SIGKILL if it has not exited within 30 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()

@@ -16,7 +16,7 @@ import httpx
 from adapters.redis.login_throttle import NAME_NAMESPACE
 from tests.pg_cluster import free_port
 from tests.redis_server import delete_keys
-from tests.servers import CHEAP_ARGON2, PROJECT_ROOT, RUN, cli, wait_until_ready
+from tests.servers import CHEAP_ARGON2, PROJECT_ROOT, RUN, cli, stop, wait_until_ready
 
 PASSWORD = "password123"
 # Nothing a worker may print: a crash, or a warning about what it left behind at shutdown
@@ -87,11 +87,7 @@ def test_two_workers_share_the_failure_count_through_redis(redis_url: str, tmp_p
         answered = [log_in_on_a_fresh_connection(base, port, workers, name, "wrong password") for name in names]
         eleventh, _ = log_in_on_a_fresh_connection(base, port, workers, username, PASSWORD)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         delete_keys(redis_url, key)
     stderr = server.stderr.read() if server.stderr else ""
 
