@@ -18,7 +18,6 @@ from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.replicas import ReadConnections, ReplicaRouter
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import PoolStatus
 from application.ports.clock import Clock
 from application.ports.login_throttle import LoginThrottle
 from application.use_cases.add_comment import AddComment
@@ -46,6 +45,7 @@ from application.use_cases.transfer_posts import TransferPosts
 from application.use_cases.unfollow_user import UnfollowUser
 from application.use_cases.update_post import UpdatePost
 from application.use_cases.update_user import UpdateUser
+from application.views import PoolStatus
 from entrypoints.settings import Settings
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from application.dto import Actor
+from application.auth import Actor
 from application.use_cases.import_users import ImportUsersCommand, RejectedEntry
 from application.use_cases.register_user import RegisterUserCommand
 from entrypoints.container import Container

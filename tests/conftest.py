@@ -26,7 +26,7 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import Actor
+from application.auth import Actor
 from application.ports.database import Database
 from application.ports.readers import CredentialsReader, PostReader, UserReader
 from application.ports.unit_of_work import UnitOfWork

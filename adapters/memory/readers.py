@@ -5,14 +5,13 @@ from datetime import datetime
 from typing import TypeVar
 
 from adapters.memory.store import InMemoryStore, Tables
-from application.dto import (
-    Actor,
+from application.auth import Actor, Credentials
+from application.ports.readers import CredentialsReader, PostReader, UserReader
+from application.queries import Page, PostFilter
+from application.views import (
     CommentDTO,
-    Credentials,
-    Page,
     PostDetailDTO,
     PostDTO,
-    PostFilter,
     PostWithAuthorDTO,
     PostWithCommentsDTO,
     ProfileDTO,
@@ -20,7 +19,6 @@ from application.dto import (
     UserSummaryDTO,
     UserWithPostsDTO,
 )
-from application.ports.readers import CredentialsReader, PostReader, UserReader
 from domain.posts import Post, is_visible
 from domain.text import fold_case
 from domain.users import User, is_email_login

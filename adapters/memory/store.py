@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from application.dto import PoolStatus
 from application.errors import EmailOrUsernameTaken
 from application.ports.database import Database
+from application.views import PoolStatus
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post

@@ -22,9 +22,9 @@ from adapters.sqlalchemy.errors import storage_error, storage_errors
 from adapters.sqlalchemy.fair_gate import FairGate
 from adapters.sqlalchemy.mappers import start_mappers
 from adapters.sqlalchemy.rows import CoreRows, DriverRows, Rows, Statements
-from application.dto import PoolStatus
 from application.errors import ConnectionLost
 from application.ports.database import Database
+from application.views import PoolStatus
 from domain.text import fold_case
 
 _WRITES = "inkwell_writes"

@@ -13,14 +13,14 @@ from sqlalchemy import BigInteger, BindParameter, Boolean, Integer, Select, and_
 from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.rows import Row
 from adapters.sqlalchemy.tables import access_tokens, comments, follows, is_storable_id, posts, users
-from application.dto import (
-    Actor,
+from application.auth import Actor, Credentials
+from application.ports.readers import CredentialsReader, PostReader, UserReader
+from application.queries import Page, PostFilter
+from application.transactions import reads_run_again_when_lost
+from application.views import (
     CommentDTO,
-    Credentials,
-    Page,
     PostDetailDTO,
     PostDTO,
-    PostFilter,
     PostWithAuthorDTO,
     PostWithCommentsDTO,
     ProfileDTO,
@@ -28,8 +28,6 @@ from application.dto import (
     UserSummaryDTO,
     UserWithPostsDTO,
 )
-from application.ports.readers import CredentialsReader, PostReader, UserReader
-from application.transactions import reads_run_again_when_lost
 from domain.text import fold_case
 from domain.users import is_email_login
 

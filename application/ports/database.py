@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from application.dto import PoolStatus
+from application.views import PoolStatus
 
 
 class Database(ABC):

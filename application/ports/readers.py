@@ -20,13 +20,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
 
-from application.dto import (
-    Actor,
+from application.auth import Actor, Credentials
+from application.queries import Page, PostFilter
+from application.views import (
     CommentDTO,
-    Credentials,
-    Page,
     PostDetailDTO,
-    PostFilter,
     PostWithAuthorDTO,
     ProfileDTO,
     UserDTO,

@@ -3,11 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.dto import Actor, CommentDTO
+from application.auth import Actor
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.transactions import in_transaction
 from application.use_cases.post_access import visible_post
+from application.views import CommentDTO
 from domain.comments import Comment
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.dto import IssuedToken
+from application.auth import IssuedToken
 from application.errors import InvalidCredentials, TooManyLoginAttempts, UserNotFound
 from application.ports.clock import Clock
 from application.ports.login_throttle import LoginThrottle

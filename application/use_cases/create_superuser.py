@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.dto import UserDTO
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
+from application.views import UserDTO
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from application.dto import Actor
+from application.auth import Actor
 from application.errors import PermissionDenied
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork

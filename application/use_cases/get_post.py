@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from application.dto import Actor, PostDetailDTO
+from application.auth import Actor
 from application.errors import PostNotFound
 from application.ports.readers import PostReader
+from application.views import PostDetailDTO
 
 
 class GetPost:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from application.dto import UserDTO
 from application.errors import UserNotFound
 from application.ports.readers import UserReader
+from application.views import UserDTO
 
 
 class GetUser:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from application.dto import Actor, UserWithPostsDTO
+from application.auth import Actor
 from application.errors import UserNotFound
 from application.ports.readers import UserReader
+from application.views import UserWithPostsDTO
 
 
 class GetUserWithPosts:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from application.dto import UserDTO
 from application.errors import NotAuthenticated
 from application.ports.clock import Clock
 from application.ports.readers import CredentialsReader
 from application.tokens import hash_token
+from application.views import UserDTO
 
 
 class IdentifyCaller:

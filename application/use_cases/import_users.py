@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from application.dto import Actor
+from application.auth import Actor
 from application.errors import EmailOrUsernameTaken, PermissionDenied
 from application.ports.clock import Clock
 from application.ports.readers import UserReader

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from application.dto import Actor, CommentDTO, Page
+from application.auth import Actor
 from application.errors import PostNotFound
 from application.ports.readers import PostReader
+from application.queries import Page
+from application.views import CommentDTO
 
 
 class ListComments:

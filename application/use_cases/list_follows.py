@@ -3,9 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from application.dto import Page, UserSummaryDTO
 from application.errors import UserNotFound
 from application.ports.readers import UserReader
+from application.queries import Page
+from application.views import UserSummaryDTO
 
 
 class Direction(Enum):

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.dto import Actor, Page, PostFilter, PostWithAuthorDTO
+from application.auth import Actor
 from application.ports.readers import PostReader
+from application.queries import Page, PostFilter
+from application.views import PostWithAuthorDTO
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.dto import Page, UserDTO
 from application.ports.readers import UserReader
+from application.queries import Page
+from application.views import UserDTO
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.dto import Actor
+from application.auth import Actor
 from application.errors import PermissionDenied, PostNotFound
 from application.ports.unit_of_work import UnitOfWork
 from domain.posts import Post, is_visible

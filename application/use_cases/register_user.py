@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.dto import UserDTO
 from application.errors import EmailOrUsernameTaken
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.transactions import in_transaction
+from application.views import UserDTO
 from domain.posts import Post
 from domain.users import User
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.dto import Actor
+from application.auth import Actor
 from application.errors import UserNotFound
 from application.ports.unit_of_work import UnitOfWork
 from application.transactions import in_transaction

@@ -3,12 +3,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.dto import Actor, PostDTO
+from application.auth import Actor
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.transactions import in_transaction
 from application.unset import UNSET, Unset
 from application.use_cases.post_access import post_to_manage
+from application.views import PostDTO
 from domain.posts import Post
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.dto import Actor, UserDTO
+from application.auth import Actor
 from application.errors import PermissionDenied, UserNotFound
 from application.ports.clock import Clock
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
 from application.transactions import in_transaction
 from application.unset import UNSET, Unset
+from application.views import UserDTO
 from domain.users import User
 
 

@@ -12,8 +12,9 @@ from typing import Annotated, cast
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from application.dto import Actor, UserDTO
+from application.auth import Actor
 from application.errors import NotAuthenticated
+from application.views import UserDTO
 from entrypoints.container import Container
 
 TOKEN_URL = "/api/v1/auth/token"

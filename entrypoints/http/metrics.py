@@ -11,7 +11,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import Scope
 
-from application.dto import PoolStatus
+from application.views import PoolStatus
 
 UNMATCHED = "unmatched"
 MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"

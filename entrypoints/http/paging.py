@@ -6,7 +6,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Query, Request
 
-from application.dto import Page
+from application.queries import Page
 from entrypoints.http.responses import JSONBytes
 
 # Offsets past a 32-bit integer could never match a row; refusing them keeps the

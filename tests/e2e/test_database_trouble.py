@@ -19,7 +19,7 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import UserDTO
+from application.views import UserDTO
 from entrypoints.http.app import create_app
 from tests.databases import ADMIN_URL
 from tests.e2e.conftest import make_client, serving, sql_settings, wired

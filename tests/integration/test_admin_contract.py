@@ -21,11 +21,12 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import Actor, Page, PostDTO, PostFilter, UserDTO
+from application.auth import Actor
 from application.errors import InvalidRequest, PermissionDenied, UserNotFound
 from application.ports.readers import UserReader
 from application.ports.repositories import TokenRepository
 from application.ports.unit_of_work import UnitOfWork
+from application.queries import Page, PostFilter
 from application.tokens import hash_token, new_token_secret
 from application.use_cases.deactivate_users import DeactivateUsers, DeactivateUsersCommand
 from application.use_cases.import_users import (
@@ -38,6 +39,7 @@ from application.use_cases.import_users import (
 )
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPosts, TransferPostsCommand
+from application.views import PostDTO, UserDTO
 from domain.comments import Comment
 from domain.posts import Post
 from domain.tokens import AccessToken

@@ -16,7 +16,8 @@ from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyP
 from adapters.sqlalchemy.replicas import ReadConnections
 from adapters.sqlalchemy.rows import CoreRows, Rows
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import Actor, Page, PostFilter
+from application.auth import Actor
+from application.queries import Page, PostFilter
 from application.tokens import hash_token
 from domain.comments import Comment
 from domain.follows import Follow

@@ -39,18 +39,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import (
-    Actor,
-    CommentDTO,
-    Page,
-    PostDTO,
-    PostFilter,
-    PostWithAuthorDTO,
-    PostWithCommentsDTO,
-    ProfileDTO,
-    UserDTO,
-    UserSummaryDTO,
-)
+from application.auth import Actor
+from application.queries import Page, PostFilter
 from application.unset import UNSET, Unset
 from application.use_cases.add_comment import AddComment, AddCommentCommand
 from application.use_cases.create_post import CreatePost, CreatePostCommand
@@ -64,6 +54,15 @@ from application.use_cases.transfer_posts import TransferPosts, TransferPostsCom
 from application.use_cases.unfollow_user import UnfollowUser, UnfollowUserCommand
 from application.use_cases.update_post import UpdatePost, UpdatePostCommand
 from application.use_cases.update_user import UpdateUser, UpdateUserCommand
+from application.views import (
+    CommentDTO,
+    PostDTO,
+    PostWithAuthorDTO,
+    PostWithCommentsDTO,
+    ProfileDTO,
+    UserDTO,
+    UserSummaryDTO,
+)
 from tests.conftest import SUPERUSER_VIEWER, Backend, memory_backend, sql_backend
 from tests.databases import empty_tables
 from tests.fakes import ManualClock

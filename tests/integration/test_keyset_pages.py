@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from application.dto import Page, PostFilter
+from application.queries import Page, PostFilter
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post

@@ -21,7 +21,8 @@ from sqlalchemy.sql import Executable
 
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.rows import DriverRows, Row, Rows, Statements
-from application.dto import Actor, Page, PostFilter
+from application.auth import Actor
+from application.queries import Page, PostFilter
 from tests.conftest import migrated_postgres_database, run_in_thread
 
 pytestmark = pytest.mark.postgres

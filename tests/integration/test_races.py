@@ -23,8 +23,9 @@ from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyUserReader
 from adapters.sqlalchemy.repositories import SqlAlchemyPostRepository
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import Actor, Page
+from application.auth import Actor
 from application.ports.unit_of_work import UnitOfWork
+from application.queries import Page
 from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
 from application.use_cases.transfer_posts import TransferPosts, TransferPostsCommand

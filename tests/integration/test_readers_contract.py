@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, Page, PostFilter
+from application.auth import Actor
 from application.errors import EmailOrUsernameTaken
+from application.queries import Page, PostFilter
 from application.tokens import hash_token
 from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUser, RegisterUserCommand
 from domain.comments import Comment

@@ -7,8 +7,9 @@ import asyncio
 
 import pytest
 
-from application.dto import Actor, Page, PostFilter
+from application.auth import Actor
 from application.errors import AlreadyFollowing
+from application.queries import Page, PostFilter
 from application.use_cases.delete_user import DeleteUser, DeleteUserCommand
 from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from application.use_cases.unfollow_user import UnfollowUser, UnfollowUserCommand

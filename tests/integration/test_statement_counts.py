@@ -9,7 +9,8 @@ import pytest
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
-from application.dto import Actor, Page, PostFilter
+from application.auth import Actor
+from application.queries import Page, PostFilter
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from application.dto import Page
 from application.errors import EmailOrUsernameTaken, UnitOfWorkMisuse
+from application.queries import Page
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from adapters.memory.store import InMemoryStore, Tables
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, CommentDTO, PostDTO, UserDTO
+from application.auth import Actor
 from application.use_cases.add_comment import AddComment, AddCommentCommand
 from application.use_cases.create_post import CreatePost, CreatePostCommand
 from application.use_cases.follow_user import FollowUser, FollowUserCommand
+from application.views import CommentDTO, PostDTO, UserDTO
 from tests.conftest import Backend
 from tests.fakes import ManualClock
 from tests.unit.support import register

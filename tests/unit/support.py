@@ -9,10 +9,10 @@ from typing import Any
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import UserDTO
 from application.ports.unit_of_work import UnitOfWork
 from application.use_cases.authenticate import Authenticate, AuthenticateCommand
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
+from application.views import UserDTO
 from tests.conftest import Backend
 from tests.fakes import ManualClock
 

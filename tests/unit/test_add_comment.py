@@ -8,9 +8,10 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, CommentDTO
+from application.auth import Actor
 from application.errors import PostNotFound
 from application.use_cases.add_comment import AddComment, AddCommentCommand
+from application.views import CommentDTO
 from domain.errors import InvalidValue
 from tests.conftest import Backend
 from tests.fakes import ManualClock

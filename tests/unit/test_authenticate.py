@@ -10,7 +10,7 @@ from adapters.memory.readers import InMemoryCredentialsReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Credentials
+from application.auth import Credentials
 from application.errors import InvalidCredentials, NotAuthenticated
 from application.tokens import hash_token
 from application.use_cases.authenticate import Authenticate, AuthenticateCommand

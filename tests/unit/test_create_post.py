@@ -8,7 +8,7 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor
+from application.auth import Actor
 from application.use_cases.create_post import CreatePost, CreatePostCommand
 from domain.errors import InvalidValue
 from tests.conftest import Backend

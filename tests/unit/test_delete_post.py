@@ -6,7 +6,7 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor
+from application.auth import Actor
 from application.errors import PermissionDenied, PostNotFound
 from application.use_cases.delete_post import DeletePost, DeletePostCommand
 from tests.conftest import Backend

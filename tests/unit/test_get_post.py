@@ -8,10 +8,10 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import CommentDTO, PostDTO, UserSummaryDTO
 from application.errors import PostNotFound
 from application.use_cases.delete_post import DeletePost, DeletePostCommand
 from application.use_cases.get_post import GetPost
+from application.views import CommentDTO, PostDTO, UserSummaryDTO
 from tests.conftest import Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import actor, alices_draft, comment_on, reverse_storage_order, write_post

@@ -8,9 +8,9 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import PostDTO, UserSummaryDTO
 from application.errors import UserNotFound
 from application.use_cases.get_profile import GetProfile
+from application.views import PostDTO, UserSummaryDTO
 from tests.conftest import Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import actor, alices_draft, comment_on, follow, reverse_storage_order, write_post

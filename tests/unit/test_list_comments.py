@@ -8,9 +8,10 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import CommentDTO, Page
 from application.errors import PostNotFound
+from application.queries import Page
 from application.use_cases.list_comments import ListComments
+from application.views import CommentDTO
 from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import alices_draft, comment_on, reverse_storage_order, write_post

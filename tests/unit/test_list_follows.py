@@ -8,9 +8,10 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Page, UserDTO, UserSummaryDTO
 from application.errors import UserNotFound
+from application.queries import Page
 from application.use_cases.list_follows import Direction, ListFollows, ListFollowsQuery
+from application.views import UserDTO, UserSummaryDTO
 from tests.conftest import Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import follow, reverse_storage_order

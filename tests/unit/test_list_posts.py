@@ -9,8 +9,10 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, Page, PostFilter, UserSummaryDTO
+from application.auth import Actor
+from application.queries import Page, PostFilter
 from application.use_cases.list_posts import ListPosts, ListPostsQuery
+from application.views import UserSummaryDTO
 from tests.conftest import SUPERUSER_VIEWER, Backend
 from tests.fakes import ManualClock
 from tests.unit.content_support import reverse_storage_order, write_post

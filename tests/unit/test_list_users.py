@@ -8,7 +8,7 @@ from datetime import timedelta
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Page
+from application.queries import Page
 from application.use_cases.list_users import ListUsers, ListUsersQuery
 from tests.conftest import Backend
 from tests.fakes import ManualClock

@@ -12,10 +12,11 @@ import pytest
 from adapters.memory.login_throttle import InMemoryLoginThrottle
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Credentials, UserDTO
+from application.auth import Credentials
 from application.errors import InvalidCredentials, StorageUnavailable, TooManyLoginAttempts
 from application.ports.readers import CredentialsReader
 from application.use_cases.authenticate import Authenticate, AuthenticateCommand
+from application.views import UserDTO
 from tests.conftest import Backend
 from tests.fakes import CountingHasher, ManualClock
 from tests.unit.support import PASSWORD, TOKEN_TTL, register

@@ -10,9 +10,9 @@ from adapters.memory.repositories import InMemoryPostRepository
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import UserDTO
 from application.errors import EmailOrUsernameTaken
 from application.use_cases.register_user import EmailOrUsernameRegistered, RegisterUser, RegisterUserCommand
+from application.views import UserDTO
 from domain.errors import InvalidValue
 from domain.posts import WELCOME_CONTENT, Post
 from tests.conftest import Backend

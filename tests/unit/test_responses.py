@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from application.dto import CommentDTO, IssuedToken, PostDTO, UserDTO, UserSummaryDTO
+from application.auth import IssuedToken
+from application.views import CommentDTO, PostDTO, UserDTO, UserSummaryDTO
 from entrypoints.http.responses import flat, json_bytes
 from entrypoints.http.schemas import (
     CommentResponse,

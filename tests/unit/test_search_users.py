@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Page
+from application.queries import Page
 from application.use_cases.search_users import SearchUsers, SearchUsersQuery
 from tests.conftest import Backend
 from tests.fakes import ManualClock

@@ -11,8 +11,8 @@ import pytest
 from adapters.memory.readers import InMemoryCredentialsReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
-from application.dto import Page
 from application.errors import EmailOrUsernameTaken, UnitOfWorkMisuse
+from application.queries import Page
 from domain.posts import Post
 from domain.tokens import AccessToken
 from domain.users import User

@@ -9,9 +9,10 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, PostDTO
+from application.auth import Actor
 from application.errors import PermissionDenied, PostNotFound
 from application.use_cases.update_post import UpdatePost, UpdatePostCommand
+from application.views import PostDTO
 from domain.errors import InvalidValue
 from tests.conftest import Backend
 from tests.fakes import ManualClock

@@ -9,10 +9,11 @@ import pytest
 
 from adapters.memory.store import InMemoryStore
 from adapters.security.argon2 import Argon2PasswordHasher
-from application.dto import Actor, UserDTO
+from application.auth import Actor
 from application.errors import EmailOrUsernameTaken, NotAuthenticated, PermissionDenied, UserNotFound
 from application.use_cases.identify_caller import IdentifyCaller
 from application.use_cases.update_user import UpdateUser, UpdateUserCommand
+from application.views import UserDTO
 from domain.errors import InvalidValue
 from tests.conftest import Backend
 from tests.fakes import ManualClock

@@ -5,8 +5,8 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from application.dto import PoolStatus
 from application.errors import PermissionDenied
+from application.views import PoolStatus
 from entrypoints.container import pool_statuses
 from entrypoints.http.dependencies import CurrentActor, use_cases
 from entrypoints.http.openapi import errors

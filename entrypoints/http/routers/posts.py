@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from application.dto import Page, PostFilter
+from application.queries import Page, PostFilter
 from application.use_cases.add_comment import AddCommentCommand
 from application.use_cases.create_post import CreatePostCommand
 from application.use_cases.delete_post import DeletePostCommand

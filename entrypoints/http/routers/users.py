@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from application.dto import Page
+from application.queries import Page
 from application.use_cases.delete_user import DeleteUserCommand
 from application.use_cases.follow_user import FollowUserCommand
 from application.use_cases.list_follows import Direction, ListFollowsQuery

@@ -126,57 +126,6 @@ class ProfileDTO:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PostFilter:
-    author_id: int | None = None
-    published: bool | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Credentials:
-    """What login needs to know about a user, and no more."""
-
-    user_id: int
-    hashed_password: str
-    is_active: bool
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssuedToken:
-    access_token: str
-    token_type: str = "bearer"
-    expires_in: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Actor:
-    """The authenticated caller of a use case."""
-
-    id: int
-    is_superuser: bool
-
-    @classmethod
-    def of(cls, user: UserDTO) -> Actor:
-        """The user as a caller, with the rights they have."""
-        return cls(id=user.id, is_superuser=user.is_superuser)
-
-    def may_manage(self, user_id: int) -> bool:
-        return self.is_superuser or self.id == user_id
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Page:
-    """Which part of a list to read: the items after ``after_id`` in the list's own order
-    (a keyset, which costs the same at any depth), then ``skip`` more of them (an offset),
-    then at most ``limit``. Bounds are enforced at the edge."""
-
-    skip: int = 0
-    limit: int = 100
-    after_id: int = 0
-    """The id the page starts after; 0 (no row has it) starts at the list's beginning,
-    whichever its order."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PoolStatus:
     """A connection pool right now, and what it has done since start."""
 
