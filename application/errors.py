@@ -24,6 +24,10 @@ class UserNotFound(NotFound):
     default_message = "User not found"
 
 
+class CommentNotFound(NotFound):
+    default_message = "Comment not found"
+
+
 class PostNotFound(NotFound):
     default_message = "Post not found"
 
@@ -40,6 +44,10 @@ class EmailOrUsernameTaken(Conflict):
 
 class AlreadyFollowing(Conflict):
     default_message = "Already following"
+
+
+class SlugTaken(Conflict):
+    default_message = "Another post took this slug at the same moment; try again"
 
 
 class InvalidCredentials(ApplicationError):

@@ -12,6 +12,16 @@ class PostFilter:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleFilter:
+    """Articles carrying ``tag``, written by the user named ``author``, favoured by the
+    user named ``favorited_by``; None does not narrow. A name nobody has matches nothing."""
+
+    tag: str | None = None
+    author: str | None = None
+    favorited_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Page:
     """Which part of a list to read: the items after ``after_id`` in the list's own order
     (a keyset, which costs the same at any depth), then ``skip`` more of them (an offset),

@@ -126,6 +126,63 @@ class ProfileDTO:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AuthorDTO:
+    """A user as a reader of their writing sees them: ``following`` says whether the
+    reader follows them (False for an anonymous reader)."""
+
+    id: int
+    username: str
+    bio: str | None
+    image: str | None
+    following: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountDTO:
+    """A user as they see themself."""
+
+    id: int
+    email: str
+    username: str
+    bio: str | None
+    image: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleDTO:
+    """A published post with everything its reader sees of it: its tags in their order,
+    how many users favour it, whether the reader does (False when anonymous), its author."""
+
+    id: int
+    slug: str
+    title: str
+    description: str
+    body: str
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    favorited: bool
+    favorites_count: int
+    author: AuthorDTO
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticlePageDTO:
+    """One page of a list of articles, and how many the whole list holds."""
+
+    articles: list[ArticleDTO]
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleCommentDTO:
+    id: int
+    body: str
+    created_at: datetime
+    author: AuthorDTO
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PoolStatus:
     """A connection pool right now, and what it has done since start."""
 

@@ -13,6 +13,8 @@ EMAIL_MAX_LENGTH = 255
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 100
 FULL_NAME_MAX_LENGTH = 255
+BIO_MAX_LENGTH = 10_000
+IMAGE_MAX_LENGTH = 2_048
 
 # A structural check only; the HTTP edge applies the full RFC rules before this.
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
@@ -40,6 +42,19 @@ def validate_full_name(full_name: str | None) -> str | None:
     return require_text("full_name", full_name, min_length=0, max_length=FULL_NAME_MAX_LENGTH)
 
 
+def validate_bio(bio: str | None) -> str | None:
+    if bio is None:
+        return None
+    return require_text("bio", bio, min_length=0, max_length=BIO_MAX_LENGTH)
+
+
+def validate_image(image: str | None) -> str | None:
+    """The address of a picture of the user; stored as given (the edge checks it is a URL)."""
+    if image is None:
+        return None
+    return require_text("image", image, min_length=0, max_length=IMAGE_MAX_LENGTH)
+
+
 def is_email_login(login: str) -> bool:
     """A login containing '@' names an email address; any other login names a username."""
     return "@" in login
@@ -54,6 +69,8 @@ class User:
     username: str
     hashed_password: str
     full_name: str | None = None
+    bio: str | None = None
+    image: str | None = None
     is_active: bool = True
     is_superuser: bool = False
     created_at: datetime
@@ -90,6 +107,14 @@ class User:
 
     def change_full_name(self, full_name: str | None, now: datetime) -> None:
         self.full_name = validate_full_name(full_name)
+        self.updated_at = now
+
+    def change_bio(self, bio: str | None, now: datetime) -> None:
+        self.bio = validate_bio(bio)
+        self.updated_at = now
+
+    def change_image(self, image: str | None, now: datetime) -> None:
+        self.image = validate_image(image)
         self.updated_at = now
 
     def change_password_hash(self, hashed_password: str, now: datetime) -> None:

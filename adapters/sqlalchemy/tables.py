@@ -14,6 +14,8 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -72,6 +74,8 @@ users = Table(
     Column("username", String(100), nullable=False),
     Column("hashed_password", String(255), nullable=False),
     Column("full_name", String(255), nullable=True),
+    Column("bio", Text, nullable=True),
+    Column("image", String(2048), nullable=True),
     Column("is_active", Boolean, nullable=False, server_default=true()),
     Column("is_superuser", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime, nullable=False, server_default=func.current_timestamp()),
@@ -97,7 +101,9 @@ posts = Table(
     "posts",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("slug", String(255), nullable=False, unique=True),
     Column("title", String(255), nullable=False),
+    Column("description", String(1000), nullable=False, server_default=""),
     Column("content", Text, nullable=False),
     Column("published", Boolean, nullable=False, server_default=false()),
     Column("author_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
@@ -143,3 +149,34 @@ follows = Table(
 )
 # A user's followers, likewise.
 Index("ix_follows_followee_id_follower_id", follows.c.followee_id, follows.c.follower_id)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+)
+
+post_tags = Table(
+    "post_tags",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), nullable=False),
+    Column("position", SmallInteger, nullable=False),
+    # A post's tags; it also serves that foreign key.
+    PrimaryKeyConstraint("post_id", "tag_id"),
+)
+# The posts carrying a tag, newest first from any cursor; it also serves that foreign key.
+Index("ix_post_tags_tag_id_post_id", post_tags.c.tag_id, post_tags.c.post_id)
+
+favorites = Table(
+    "favorites",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, server_default=func.current_timestamp()),
+    # A user's favourites, newest post first from any cursor; it also serves that foreign key.
+    PrimaryKeyConstraint("user_id", "post_id"),
+)
+# Who favours a post, and how many do; it also serves that foreign key.
+Index("ix_favorites_post_id_user_id", favorites.c.post_id, favorites.c.user_id)

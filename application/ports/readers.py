@@ -21,8 +21,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from application.auth import Actor, Credentials
-from application.queries import Page, PostFilter
+from application.queries import ArticleFilter, Page, PostFilter
 from application.views import (
+    AccountDTO,
+    ArticleCommentDTO,
+    ArticleDTO,
+    ArticlePageDTO,
+    AuthorDTO,
     CommentDTO,
     PostDetailDTO,
     PostWithAuthorDTO,
@@ -94,6 +99,55 @@ class PostReader(ABC):
     async def comments(self, post_id: int, page: Page, *, viewer: Actor | None) -> list[CommentDTO] | None:
         """A post's comments ordered by id; None if there is no such post or ``viewer`` may
         not see it."""
+
+
+class ArticleReader(ABC):
+    """Published posts as articles, for a reader ``viewer_id`` (None: anonymous) whose
+    ``following`` and ``favorited`` they answer. Drafts do not exist here, for anyone.
+
+    Lists are newest first (by id descending) and paged by ``Page``; each answers in a
+    constant number of statements whatever the page size, and counts the whole list."""
+
+    @abstractmethod
+    async def list_page(self, article_filter: ArticleFilter, page: Page, *, viewer_id: int | None) -> ArticlePageDTO:
+        """The articles the filter lets through."""
+
+    @abstractmethod
+    async def feed(self, viewer_id: int, page: Page) -> ArticlePageDTO:
+        """The articles of the users ``viewer_id`` follows."""
+
+    @abstractmethod
+    async def get(self, slug: str, *, viewer_id: int | None) -> ArticleDTO | None:
+        """The article with this slug, or None (also for a draft)."""
+
+    @abstractmethod
+    async def get_by_id(self, post_id: int, *, viewer_id: int | None) -> ArticleDTO | None:
+        """The article of this post, or None (also for a draft)."""
+
+    @abstractmethod
+    async def comments(self, slug: str, *, viewer_id: int | None) -> list[ArticleCommentDTO] | None:
+        """The article's comments, newest first, with their authors; None if there is no
+        such article."""
+
+    @abstractmethod
+    async def comment(self, comment_id: int, *, viewer_id: int | None) -> ArticleCommentDTO | None:
+        """One comment on an article, or None."""
+
+    @abstractmethod
+    async def tags(self) -> list[str]:
+        """Every tag some article carries, by name."""
+
+
+class AuthorReader(ABC):
+    """Users as the writers of articles."""
+
+    @abstractmethod
+    async def profile(self, username: str, *, viewer_id: int | None) -> AuthorDTO | None:
+        """The user with this username, or None."""
+
+    @abstractmethod
+    async def account(self, user_id: int) -> AccountDTO | None:
+        """The user with this id as they see themself, or None."""
 
 
 class CredentialsReader(ABC):

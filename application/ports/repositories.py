@@ -51,7 +51,9 @@ class PostRepository(ABC):
 
     @abstractmethod
     async def add(self, post: Post) -> None:
-        """Store a new post and assign its id."""
+        """Store a new post and assign its id. If its slug is taken (also by a post stored
+        at the same moment), the post gets a free one, the slug with a random suffix
+        (``domain.slugs.with_suffix``): ``post.slug`` says which."""
 
     @abstractmethod
     async def get(self, post_id: int) -> Post | None:
@@ -65,7 +67,15 @@ class PostRepository(ABC):
     @abstractmethod
     async def add_many(self, posts: Sequence[Post]) -> None:
         """Store new posts with multi-row statements, not a round trip per post. Their ids
-        are not read back: use ``add`` for a post whose id the caller needs."""
+        are not read back: use ``add`` for a post whose id the caller needs. Slugs are
+        made free as ``add`` does; should a concurrent write take one meanwhile, raises
+        ``SlugTaken`` and stores none."""
+
+    @abstractmethod
+    async def set_tags(self, post_id: int, tags: Sequence[str]) -> None:
+        """Make ``tags`` (normalised: ``domain.tags.normalise_tags``) the post's tags, in
+        this order, creating the tags no post carried yet (also when another transaction
+        creates the same tag at the same moment). Raises ``PostNotFound`` if the post is gone."""
 
     @abstractmethod
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
@@ -76,6 +86,29 @@ class CommentRepository(ABC):
     @abstractmethod
     async def add(self, comment: Comment) -> None:
         """Store a new comment and assign its id."""
+
+    @abstractmethod
+    async def get(self, comment_id: int) -> Comment | None:
+        """The comment with this id, or None."""
+
+    @abstractmethod
+    async def delete(self, comment_id: int) -> bool:
+        """Remove the comment. False if there was no such comment: also when a concurrent
+        delete (of it, its post or its author) removed it first."""
+
+
+class FavoriteRepository(ABC):
+    """Which users marked which posts as favourites: at most one mark per pair."""
+
+    @abstractmethod
+    async def add(self, user_id: int, post_id: int, now: datetime) -> None:
+        """Mark the post as the user's favourite; nothing changes if it is already (also
+        when the same mark is made at the same moment). Raises ``PostNotFound`` or
+        ``UserNotFound`` when either is gone, also when a concurrent delete removes it."""
+
+    @abstractmethod
+    async def remove(self, user_id: int, post_id: int) -> None:
+        """Unmark it, if it was marked."""
 
 
 class FollowRepository(ABC):

@@ -12,6 +12,7 @@ from typing import NoReturn, Self, cast
 from application.errors import ApplicationError, UnitOfWorkMisuse
 from application.ports.repositories import (
     CommentRepository,
+    FavoriteRepository,
     FollowRepository,
     PostRepository,
     TokenRepository,
@@ -60,6 +61,7 @@ class UnitOfWork(ABC):
     posts: PostRepository
     comments: CommentRepository
     follows: FollowRepository
+    favorites: FavoriteRepository
     tokens: TokenRepository
 
     def __init__(self) -> None:
@@ -121,6 +123,7 @@ class UnitOfWork(ABC):
         self.posts = cast(PostRepository, _Retired("posts"))
         self.comments = cast(CommentRepository, _Retired("comments"))
         self.follows = cast(FollowRepository, _Retired("follows"))
+        self.favorites = cast(FavoriteRepository, _Retired("favorites"))
         self.tokens = cast(TokenRepository, _Retired("tokens"))
 
     def _require_active(self) -> None:

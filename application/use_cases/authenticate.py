@@ -11,10 +11,9 @@ from application.ports.login_throttle import LoginThrottle
 from application.ports.readers import CredentialsReader
 from application.ports.security import PasswordHasher
 from application.ports.unit_of_work import UnitOfWork
-from application.tokens import hash_token, new_token_secret
+from application.tokens import new_token_secret, token_for
 from application.transactions import in_transaction
 from domain.text import fold_case
-from domain.tokens import AccessToken
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,14 +111,7 @@ class Authenticate:
             if new_hash is not None:
                 user.change_password_hash(new_hash, now)
             await uow.tokens.delete_expired(found.user_id, now)
-            await uow.tokens.add(
-                AccessToken(
-                    token_hash=hash_token(secret),
-                    user_id=found.user_id,
-                    created_at=now,
-                    expires_at=now + self._token_ttl,
-                )
-            )
+            await uow.tokens.add(token_for(secret, found.user_id, now, self._token_ttl))
             await uow.commit()
 
         try:

@@ -23,6 +23,8 @@ class UpdateUserCommand:
     email: str | Unset = UNSET
     username: str | Unset = UNSET
     full_name: str | Unset | None = UNSET
+    bio: str | Unset | None = UNSET
+    image: str | Unset | None = UNSET
     password: str | Unset = UNSET
     is_active: bool | Unset = UNSET
 
@@ -60,6 +62,10 @@ class UpdateUser:
                 user.change_username(command.username, now)
             if command.full_name is not UNSET:
                 user.change_full_name(command.full_name, now)
+            if command.bio is not UNSET:
+                user.change_bio(command.bio, now)
+            if command.image is not UNSET:
+                user.change_image(command.image, now)
             if new_hash is not None:
                 user.change_password_hash(new_hash, now)
             if command.is_active is not UNSET:
