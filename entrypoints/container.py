@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from dependency_injector import containers, providers
 
 from adapters.clock import SystemClock
+from adapters.memory.article_readers import InMemoryArticleReader, InMemoryAuthorReader
 from adapters.memory.login_throttle import InMemoryLoginThrottle
 from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
@@ -25,8 +26,10 @@ from application.use_cases.authenticate import Authenticate
 from application.use_cases.create_post import CreatePost
 from application.use_cases.create_superuser import CreateSuperuser
 from application.use_cases.deactivate_users import DeactivateUsers
+from application.use_cases.delete_comment import DeleteComment
 from application.use_cases.delete_post import DeletePost
 from application.use_cases.delete_user import DeleteUser
+from application.use_cases.favorite_post import FavoritePost, UnfavoritePost
 from application.use_cases.follow_user import FollowUser
 from application.use_cases.get_post import GetPost
 from application.use_cases.get_profile import GetProfile
@@ -39,6 +42,14 @@ from application.use_cases.list_follows import ListFollows
 from application.use_cases.list_posts import ListPosts
 from application.use_cases.list_users import ListUsers
 from application.use_cases.log_out import LogOut
+from application.use_cases.read_articles import (
+    GetArticle,
+    GetAuthor,
+    GetFeed,
+    ListArticleComments,
+    ListArticles,
+    ListTags,
+)
 from application.use_cases.register_user import RegisterUser
 from application.use_cases.search_users import SearchUsers
 from application.use_cases.transfer_posts import TransferPosts
@@ -155,6 +166,13 @@ class Container(containers.DeclarativeContainer):
     )
     user_reader = _reader(settings, memory_store, read_connections, InMemoryUserReader, SqlAlchemyUserReader)
     post_reader = _reader(settings, memory_store, read_connections, InMemoryPostReader, SqlAlchemyPostReader)
+    # The SQLAlchemy readers of articles and authors join these selectors with the adapter.
+    article_reader = providers.Selector(
+        settings.provided.persistence, memory=providers.Singleton(InMemoryArticleReader, memory_store)
+    )
+    author_reader = providers.Selector(
+        settings.provided.persistence, memory=providers.Singleton(InMemoryAuthorReader, memory_store)
+    )
     credentials_reader = _reader(
         settings, memory_store, primary_database, InMemoryCredentialsReader, SqlAlchemyCredentialsReader
     )
@@ -178,7 +196,7 @@ class Container(containers.DeclarativeContainer):
     )
 
     register_user = providers.Factory(
-        RegisterUser, uow_factory=unit_of_work.provider, hasher=password_hasher, clock=clock
+        RegisterUser, uow_factory=unit_of_work.provider, hasher=password_hasher, clock=clock, token_ttl=token_ttl
     )
     create_superuser = providers.Factory(CreateSuperuser, register_user=register_user)
     authenticate = providers.Factory(
@@ -211,6 +229,16 @@ class Container(containers.DeclarativeContainer):
     list_posts = providers.Factory(ListPosts, reader=post_reader)
     get_post = providers.Factory(GetPost, reader=post_reader)
     list_comments = providers.Factory(ListComments, reader=post_reader)
+    delete_comment = providers.Factory(DeleteComment, uow_factory=unit_of_work.provider)
+    favorite_post = providers.Factory(FavoritePost, uow_factory=unit_of_work.provider, clock=clock)
+    unfavorite_post = providers.Factory(UnfavoritePost, uow_factory=unit_of_work.provider)
+
+    list_articles = providers.Factory(ListArticles, reader=article_reader)
+    get_feed = providers.Factory(GetFeed, reader=article_reader)
+    get_article = providers.Factory(GetArticle, reader=article_reader)
+    list_article_comments = providers.Factory(ListArticleComments, reader=article_reader)
+    list_tags = providers.Factory(ListTags, reader=article_reader)
+    get_author = providers.Factory(GetAuthor, reader=author_reader)
 
     transfer_posts = providers.Factory(TransferPosts, uow_factory=unit_of_work.provider, clock=clock)
     deactivate_users = providers.Factory(DeactivateUsers, uow_factory=unit_of_work.provider, clock=clock)

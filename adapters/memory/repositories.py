@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
-from adapters.memory.store import InMemoryStore, Tables
-from application.errors import AlreadyFollowing
+from adapters.memory.store import Favorite, InMemoryStore, Tables, Tagging
+from application.errors import AlreadyFollowing, PostNotFound, UserNotFound
 from application.ports.repositories import (
     CommentRepository,
+    FavoriteRepository,
     FollowRepository,
     PostRepository,
     TokenRepository,
@@ -15,6 +17,7 @@ from application.ports.repositories import (
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
+from domain.slugs import with_suffix
 from domain.tokens import AccessToken
 from domain.users import User
 
@@ -56,6 +59,8 @@ class InMemoryPostRepository(PostRepository):
 
     async def add(self, post: Post) -> None:
         _require(post.author_id in self._tables.users, f"no user {post.author_id} to author the post")
+        while self._tables.slug_taken(post.slug):
+            post.slug = with_suffix(post.slug, secrets.token_hex(4))
         post.id = self._store.next_id("posts")
         self._tables.posts[post.id] = post
 
@@ -71,6 +76,11 @@ class InMemoryPostRepository(PostRepository):
     async def add_many(self, posts: Sequence[Post]) -> None:
         for post in posts:
             await self.add(post)
+
+    async def set_tags(self, post_id: int, tags: Sequence[str]) -> None:
+        if post_id not in self._tables.posts:
+            raise PostNotFound()
+        self._tables.taggings[post_id] = Tagging(post_id=post_id, tags=tuple(tags))
 
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
         moved = [p for p in self._tables.posts.values() if p.author_id == from_user_id]
@@ -90,6 +100,29 @@ class InMemoryCommentRepository(CommentRepository):
         _require(comment.author_id in self._tables.users, f"no user {comment.author_id} to write the comment")
         comment.id = self._store.next_id("comments")
         self._tables.comments[comment.id] = comment
+
+    async def get(self, comment_id: int) -> Comment | None:
+        return self._tables.comments.get(comment_id)
+
+    async def delete(self, comment_id: int) -> bool:
+        return self._tables.comments.pop(comment_id, None) is not None
+
+
+class InMemoryFavoriteRepository(FavoriteRepository):
+    def __init__(self, tables: Tables) -> None:
+        self._tables = tables
+
+    async def add(self, user_id: int, post_id: int, now: datetime) -> None:
+        if post_id not in self._tables.posts:
+            raise PostNotFound()
+        if user_id not in self._tables.users:
+            raise UserNotFound()
+        self._tables.favorites.setdefault(
+            (user_id, post_id), Favorite(user_id=user_id, post_id=post_id, created_at=now)
+        )
+
+    async def remove(self, user_id: int, post_id: int) -> None:
+        self._tables.favorites.pop((user_id, post_id), None)
 
 
 class InMemoryFollowRepository(FollowRepository):

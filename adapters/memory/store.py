@@ -6,9 +6,10 @@ import asyncio
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from typing import Any
 
-from application.errors import EmailOrUsernameTaken
+from application.errors import EmailOrUsernameTaken, SlugTaken
 from application.ports.database import Database
 from application.views import PoolStatus
 from domain.comments import Comment
@@ -17,6 +18,21 @@ from domain.posts import Post
 from domain.text import fold_case
 from domain.tokens import AccessToken
 from domain.users import User
+
+
+@dataclass(eq=False, kw_only=True)
+class Tagging:
+    """A post's tags, in their order (the rows of post_tags)."""
+
+    post_id: int
+    tags: tuple[str, ...]
+
+
+@dataclass(eq=False, kw_only=True)
+class Favorite:
+    user_id: int
+    post_id: int
+    created_at: datetime
 
 
 @dataclass
@@ -28,6 +44,8 @@ class Tables:
     comments: dict[int, Comment] = field(default_factory=dict)
     follows: dict[tuple[int, int], Follow] = field(default_factory=dict)
     tokens: dict[str, AccessToken] = field(default_factory=dict)
+    taggings: dict[int, Tagging] = field(default_factory=dict)
+    favorites: dict[tuple[int, int], Favorite] = field(default_factory=dict)
 
     def copy(self) -> Tables:
         """A private working copy: new dicts holding new entity objects."""
@@ -37,7 +55,10 @@ class Tables:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
     def check_unique(self, candidate: User | None = None) -> None:
-        """Enforce the unique rules of the SQL schema: lower(email), username."""
+        """Enforce the unique rules of the SQL schema: lower(email), username; posts' slugs."""
+        slugs = [post.slug for post in self.posts.values()]
+        if len(set(slugs)) != len(slugs):
+            raise SlugTaken()
         emails: set[str] = set()
         usernames: set[str] = set()
         users = list(self.users.values()) + ([candidate] if candidate is not None else [])
@@ -56,10 +77,16 @@ class Tables:
         self.comments = {k: c for k, c in self.comments.items() if c.author_id != user_id}
         self.follows = {k: f for k, f in self.follows.items() if user_id not in k}
         self.tokens = {k: t for k, t in self.tokens.items() if t.user_id != user_id}
+        self.favorites = {k: f for k, f in self.favorites.items() if f.user_id != user_id}
 
     def delete_post(self, post_id: int) -> None:
         self.posts.pop(post_id, None)
         self.comments = {k: c for k, c in self.comments.items() if c.post_id != post_id}
+        self.taggings.pop(post_id, None)
+        self.favorites = {k: f for k, f in self.favorites.items() if f.post_id != post_id}
+
+    def slug_taken(self, slug: str) -> bool:
+        return any(post.slug == slug for post in self.posts.values())
 
 
 class InMemoryStore(Database):

@@ -4,6 +4,7 @@ from typing import Any
 
 from adapters.memory.repositories import (
     InMemoryCommentRepository,
+    InMemoryFavoriteRepository,
     InMemoryFollowRepository,
     InMemoryPostRepository,
     InMemoryTokenRepository,
@@ -29,6 +30,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.posts = InMemoryPostRepository(self._work, self._store)
         self.comments = InMemoryCommentRepository(self._work, self._store)
         self.follows = InMemoryFollowRepository(self._work, self._store)
+        self.favorites = InMemoryFavoriteRepository(self._work)
         self.tokens = InMemoryTokenRepository(self._work, self._store)
 
     async def _commit(self) -> None:

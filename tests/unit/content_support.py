@@ -10,6 +10,7 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from application.auth import Actor
 from application.use_cases.add_comment import AddComment, AddCommentCommand
 from application.use_cases.create_post import CreatePost, CreatePostCommand
+from application.use_cases.favorite_post import FavoritePost, FavoritePostCommand
 from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from application.views import CommentDTO, PostDTO, UserDTO
 from tests.conftest import Backend
@@ -41,8 +42,9 @@ async def write_post(
     *,
     content: str = "Some content",
     published: bool = False,
+    tags: tuple[str, ...] = (),
 ) -> PostDTO:
-    command = CreatePostCommand(actor=actor(author), title=title, content=content, published=published)
+    command = CreatePostCommand(actor=actor(author), title=title, content=content, published=published, tags=tags)
     return await CreatePost(memory.uow, clock).execute(command)
 
 
@@ -55,6 +57,10 @@ async def comment_on(
 
 async def follow(memory: Backend, clock: ManualClock, follower: UserDTO, followee: UserDTO) -> None:
     await FollowUser(memory.uow, clock).execute(FollowUserCommand(actor=actor(follower), user_id=followee.id))
+
+
+async def favorite(memory: Backend, clock: ManualClock, user: UserDTO, post_id: int) -> None:
+    await FavoritePost(memory.uow, clock).execute(FavoritePostCommand(actor=actor(user), post_id=post_id))
 
 
 @dataclass(frozen=True)

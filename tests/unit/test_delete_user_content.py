@@ -1,5 +1,6 @@
-"""DeleteUser and what a user leaves behind: their posts with every comment on them, their
-comments on other users' posts and their follow links both ways all go; nothing else does."""
+"""DeleteUser and what a user leaves behind: their posts with every comment, tag and
+favourite on them, their comments on other users' posts, their favourites and their follow
+links both ways all go; nothing else does."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from application.use_cases.get_post import GetPost
 from application.use_cases.get_profile import GetProfile
 from tests.conftest import Backend
 from tests.fakes import ManualClock
-from tests.unit.content_support import actor, comment_on, follow, links, write_post
+from tests.unit.content_support import actor, comment_on, favorite, follow, links, write_post
 from tests.unit.support import UnitsOfWork, register, rows
 
 
@@ -20,8 +21,11 @@ async def test_deleting_a_user_removes_their_posts_all_comments_on_them_their_co
     alice = await register(memory, hasher, clock, "alice")
     bob = await register(memory, hasher, clock, "bob")
     carol = await register(memory, hasher, clock, "carol")
-    alices_post = await write_post(memory, clock, alice, "Alice's", published=True)
-    bobs_post = await write_post(memory, clock, bob, "Bob's", published=True)
+    alices_post = await write_post(memory, clock, alice, "Alice's", published=True, tags=("mine",))
+    bobs_post = await write_post(memory, clock, bob, "Bob's", published=True, tags=("his",))
+    await favorite(memory, clock, bob, alices_post.id)
+    await favorite(memory, clock, alice, bobs_post.id)
+    await favorite(memory, clock, carol, bobs_post.id)
     await comment_on(memory, clock, bob, alices_post.id, "bob on alice's post")
     await comment_on(memory, clock, alice, alices_post.id, "alice on her own post")
     await comment_on(memory, clock, alice, bobs_post.id, "alice on bob's post")
@@ -45,6 +49,8 @@ async def test_deleting_a_user_removes_their_posts_all_comments_on_them_their_co
         "comments": {kept_comment.id: before["comments"][kept_comment.id]},
         "follows": {k: v for k, v in before["follows"].items() if k == (bob.id, carol.id)},
         "tokens": before["tokens"],
+        "taggings": {bobs_post.id: before["taggings"][bobs_post.id]},
+        "favorites": {(carol.id, bobs_post.id): before["favorites"][(carol.id, bobs_post.id)]},
     }
 
 

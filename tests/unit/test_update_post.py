@@ -38,7 +38,7 @@ async def test_the_author_changing_the_title_changes_only_the_title_and_the_upda
 
     assert [uow.committed for uow in uows.made] == [True]
     assert stored(store, post) == before | {"title": "New title", "updated_at": clock.now()}
-    assert updated == PostDTO(**stored(store, post))
+    assert updated == PostDTO.from_entity(store.committed.posts[post.id])
     assert updated.created_at == post.created_at != updated.updated_at
 
 
@@ -208,7 +208,7 @@ async def test_the_author_and_a_superuser_may_edit_a_draft_and_it_stays_a_draft_
     )
 
     assert stored(store, draft) == before | {"title": "Still a draft", "updated_at": clock.now()}
-    assert by_author == PostDTO(**stored(store, draft))
+    assert by_author == PostDTO.from_entity(store.committed.posts[draft.id])
     clock.advance(timedelta(minutes=1))
 
     by_admin = await UpdatePost(memory.uow, clock).execute(
@@ -220,7 +220,7 @@ async def test_the_author_and_a_superuser_may_edit_a_draft_and_it_stays_a_draft_
         "content": "Moderated",
         "updated_at": clock.now(),
     }
-    assert by_admin == PostDTO(**stored(store, draft))
+    assert by_admin == PostDTO.from_entity(store.committed.posts[draft.id])
     assert (by_admin.published, by_admin.author_id) == (False, alice.id)
 
 
