@@ -96,8 +96,13 @@ class Cluster:
     def start(self) -> None:
         _as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-l", self.data / "server.log", "-w", "-t", "60", "start")
 
-    def stop(self) -> None:
-        _as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server; ``immediate`` is a crash: no shutdown checkpoint, clients cut off."""
+        _as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop")
+
+    def promote(self) -> None:
+        """Make this standby a primary, and wait until it accepts writes."""
+        _as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-w", "-t", "60", "promote")
 
     def destroy(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped

@@ -6,11 +6,8 @@ its own process, driven by 16 concurrent clients over TCP mixing reads and regis
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import asyncpg
 import httpx
@@ -22,11 +19,10 @@ from tests import pg_cluster
 from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import migrate
 from tests.e2e.conftest import serving, wired
+from tests.e2e.load import SEARCH, Load, stored_usernames
 from tests.servers import CHEAP_ARGON2, served
 
 POOL_TIMEOUT = 5.0
-SEARCH = ("/api/v1/users/search", {"q": "nobody"})
-CLIENTS = 16
 OUTAGE_SECONDS = 10.0
 ANSWER_WITHIN = 1.0  # a request during the outage is answered (503) within this
 RECOVER_WITHIN = 2.0  # every request that starts this long after the restart succeeds
@@ -100,92 +96,6 @@ async def test_database_down_then_back(cluster: pg_cluster.Cluster, hasher: Argo
         assert created.status_code == 201
 
 
-# --- under load --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Outcome:
-    started: float
-    ended: float
-    status: int | None
-    """None: the client's connection failed (dropped, reset, timed out)."""
-    detail: str
-    retry_after: str | None = None
-    registered: str | None = None
-    """The username a 201 acknowledged."""
-
-    def during(self, start: float, end: float) -> bool:
-        return start <= self.started and self.ended <= end
-
-
-@dataclass
-class Load:
-    """16 clients, each on one keep-alive connection, alternating a read and a registration."""
-
-    base: str
-    prefix: str
-    outcomes: list[Outcome] = field(default_factory=list)
-    stop: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def run_client(self, number: int) -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(base_url=self.base, timeout=10, limits=limits) as client:
-            for step in itertools.count():
-                if self.stop.is_set():
-                    return
-                username = f"{self.prefix}{number}x{step}" if step % 2 else None
-                await self.one(client, username)
-
-    async def one(self, client: httpx.AsyncClient, username: str | None) -> None:
-        started = time.perf_counter()
-        try:
-            if username is None:
-                response = await client.get(SEARCH[0], params=SEARCH[1])
-            else:
-                body = {"email": f"{username}@example.com", "username": username, "password": "password123"}
-                response = await client.post("/api/v1/users/", json=body)
-        except httpx.HTTPError as error:
-            self.outcomes.append(Outcome(started, time.perf_counter(), None, repr(error)))
-            return
-        ended = time.perf_counter()
-        if response.headers.get("connection", "").lower() == "close":
-            self.outcomes.append(Outcome(started, ended, None, f"server closed the connection after {response}"))
-            return
-        self.outcomes.append(
-            Outcome(
-                started,
-                ended,
-                response.status_code,
-                response.text[:200],
-                response.headers.get("retry-after"),
-                username if response.status_code == 201 else None,
-            )
-        )
-
-    @classmethod
-    @asynccontextmanager
-    async def running(cls, base: str, prefix: str) -> AsyncIterator[Load]:
-        load = cls(base, prefix)
-        clients = [asyncio.create_task(load.run_client(n)) for n in range(CLIENTS)]
-        try:
-            yield load
-        finally:
-            load.stop.set()
-            await asyncio.gather(*clients)
-
-    def failed(self, allowed: set[int]) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status not in allowed]
-
-
-async def stored_usernames(cluster: pg_cluster.Cluster, prefix: str) -> set[str]:
-    connection = await asyncpg.connect(cluster.url().replace("+asyncpg", ""))
-    try:
-        rows = await connection.fetch("SELECT username FROM users WHERE username LIKE $1", f"{prefix}%")
-    finally:
-        await connection.close()
-    return {row["username"] for row in rows}
-
-
 async def test_an_outage_under_load_answers_503_at_once_and_loses_no_acknowledged_write(
     cluster: pg_cluster.Cluster, service: str
 ) -> None:
@@ -216,7 +126,7 @@ async def test_an_outage_under_load_answers_503_at_once_and_loses_no_acknowledge
     after = [o for o in outcomes if o.started >= up + RECOVER_WITHIN]
     assert after and all(o.status in (200, 201) for o in after), "not recovered within 2 s"
     acknowledged = {o.registered for o in outcomes if o.registered}
-    assert acknowledged <= await stored_usernames(cluster, "outage"), "an acknowledged registration was lost"
+    assert acknowledged <= await stored_usernames(cluster.url(), "outage"), "an acknowledged registration was lost"
 
 
 async def test_killing_every_connection_of_the_service_under_load_fails_no_request(
@@ -241,4 +151,4 @@ async def test_killing_every_connection_of_the_service_under_load_fails_no_reque
     assert killed >= KILLS
     assert load.failed({200, 201}) == []
     acknowledged = {o.registered for o in load.outcomes if o.registered}
-    assert acknowledged <= await stored_usernames(cluster, "killed")
+    assert acknowledged <= await stored_usernames(cluster.url(), "killed")
