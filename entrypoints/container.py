@@ -17,7 +17,7 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
-from adapters.sqlalchemy.replicas import ReadConnections, ReplicaRouter
+from adapters.sqlalchemy.replicas import ReadConnections, ReplicaRouter, ReplicaState
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.ports.clock import Clock
 from application.ports.login_throttle import LoginThrottle
@@ -85,13 +85,15 @@ def _argon2_hasher(*, time_cost: int, memory_cost_kib: int, parallelism: int) ->
 
 
 def _read_connections(settings: Settings, primary: SqlAlchemyDatabase, pool: PoolSettings) -> ReadConnections:
-    """Readers use the replica when DATABASE_REPLICA_URL is set, else the primary."""
-    if not settings.database_replica_url:
+    """Readers use the replicas when DATABASE_REPLICA_URL names some, else the primary."""
+    urls = settings.replica_urls
+    if not urls:
         return primary
-    replica = SqlAlchemyDatabase(
-        settings.database_replica_url, pool=pool, echo=settings.db_echo, application_name=settings.db_application_name
-    )
-    return ReplicaRouter(primary, replica)
+    replicas = [
+        SqlAlchemyDatabase(url, pool=pool, echo=settings.db_echo, application_name=settings.db_application_name)
+        for url in urls
+    ]
+    return ReplicaRouter(primary, replicas, max_lag_seconds=settings.db_replica_max_lag_seconds)
 
 
 if TYPE_CHECKING:
@@ -250,19 +252,26 @@ class Container(containers.DeclarativeContainer):
 def replica_router(container: Container) -> ReplicaRouter | None:
     """The replica router, when one is configured (never built otherwise)."""
     settings = container.settings()
-    if settings.persistence != "sqlalchemy" or not settings.database_replica_url:
+    if settings.persistence != "sqlalchemy" or not settings.replica_urls:
         return None
     connections = container.read_connections()
     return connections if isinstance(connections, ReplicaRouter) else None
 
 
 def pool_statuses(container: Container) -> dict[str, PoolStatus]:
-    """Each engine's pool by role: ``primary`` and, when configured, ``replica``."""
+    """Each engine's pool by role: ``primary`` and, when configured, each replica's
+    (``replica`` for one, ``replica-1``, ``replica-2`` ... for several)."""
     statuses = {"primary": container.database().pool_status()}
     replicated = replica_router(container)
     if replicated is not None:
-        statuses["replica"] = replicated.replica.pool_status()
+        statuses.update((replica.name, replica.database.pool_status()) for replica in replicated.replicas)
     return statuses
+
+
+def replica_states(container: Container) -> dict[str, ReplicaState]:
+    """Each replica's state as last seen, by role; empty when none is configured."""
+    replicated = replica_router(container)
+    return {} if replicated is None else {replica.name: replica.state for replica in replicated.replicas}
 
 
 def login_throttle_fail_opens(container: Container) -> int:

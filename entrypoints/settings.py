@@ -6,8 +6,26 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/inkwell.db"
+
+
+def _one_per_host(url: str) -> list[str]:
+    """A multi-host URL (``?host=a&host=b``) as one URL per host; any other URL as itself."""
+    if not url:
+        return []
+    parsed = make_url(url)
+    hosts = parsed.query.get("host")
+    if not isinstance(hosts, tuple):
+        return [url]
+    query = {key: value for key, value in parsed.query.items() if key != "host"}
+    one_each = []
+    for host in hosts:
+        name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+        single = parsed.set(host=name, port=int(port) if port else None, query=query)
+        one_each.append(single.render_as_string(hide_password=False))
+    return one_each
 
 
 class Settings(BaseSettings):
@@ -15,7 +33,11 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_URL
     database_replica_url: str | None = None
-    """A streaming replica for reads that need not see the caller's own writes."""
+    """Streaming replicas for reads: comma-separated URLs, or one URL naming several hosts
+    (``?host=a:5432&host=b:5432``); each host is one replica. A client that wrote reads its
+    writes back from a replica only once that replica has replayed them."""
+    db_replica_max_lag_seconds: float = Field(10.0, gt=0)
+    """A replica further behind the primary than this serves no reads until it catches up."""
     persistence: Literal["sqlalchemy", "memory"] = "sqlalchemy"
     # A fixed pool: connections beyond a pool are closed as soon as they are returned, so an
     # overflow opens and closes server sessions all through a load above the pool size.
@@ -60,6 +82,11 @@ class Settings(BaseSettings):
     """Comma-separated origins a browser may call the API from; empty: no CORS."""
     shutdown_drain_seconds: float = Field(5.0, ge=0)
     """On SIGTERM, how long readiness answers 503 while requests are still served."""
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """One URL per replica named by DATABASE_REPLICA_URL."""
+        return [url for listed in (self.database_replica_url or "").split(",") for url in _one_per_host(listed.strip())]
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -61,8 +61,9 @@ class Cluster:
         cluster._configure()
         return cluster
 
-    def replica(self) -> Cluster:
-        """A streaming replica of this (running) cluster, made with pg_basebackup -R."""
+    def replica(self, *, apply_delay: str | None = None) -> Cluster:
+        """A streaming replica of this (running) cluster, made with pg_basebackup -R; with
+        ``apply_delay`` (e.g. ``"2s"``) it replays each commit that long after the primary."""
         root = directory_for_postgres("inkwell-pg-replica-")
         replica = Cluster(root / "data", free_port())
         _as_postgres(
@@ -80,6 +81,9 @@ class Cluster:
             "stream",
         )
         replica._configure()
+        if apply_delay is not None:
+            with open(replica.data / "postgresql.auto.conf", "a") as conf:
+                conf.write(f"recovery_min_apply_delay = '{apply_delay}'\n")
         return replica
 
     def _configure(self) -> None:

@@ -178,6 +178,15 @@ class SqlAlchemyDatabase(Database):
             else:  # closing it, or the queue full of overflow: that awaits the driver
                 await greenlet_spawn(pooled.close)
 
+    async def wal_position(self) -> int:
+        """PostgreSQL: where the server's WAL ends now, as a byte offset (after a commit:
+        a position every replica that has replayed past it holds the commit at). Asked on
+        a pooled connection by a caller that holds a gate slot already."""
+        with storage_errors():
+            async with self._driver_connection() as driver:
+                position: int = await driver.fetchval("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")
+        return position
+
     async def commit_outcome(self, transaction_id: str) -> bool | None:
         """PostgreSQL: whether the transaction with this id committed, asked on a fresh
         connection after its own connection broke during COMMIT. None when the server cannot

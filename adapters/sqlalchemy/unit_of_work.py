@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import logging
 from contextlib import AsyncExitStack
 from typing import cast
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
+from adapters.sqlalchemy import consistency
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.errors import storage_error, storage_errors
 from adapters.sqlalchemy.repositories import (
@@ -17,6 +19,8 @@ from adapters.sqlalchemy.repositories import (
 )
 from application.errors import ApplicationError, CommitOutcomeUnknown, ConnectionLost
 from application.ports.unit_of_work import UnitOfWork
+
+logger = logging.getLogger("inkwell.consistency")
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -58,6 +62,19 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
                 raise
             if not committed:
                 raise ConnectionLost() from unknown
+        tracked = consistency.current()
+        if tracked is not None and transaction_id is not None:
+            await self._learn_position(tracked)
+
+    async def _learn_position(self, tracked: consistency.Session) -> None:
+        """Where the WAL ends after this commit, for the client's next reads on replicas. The
+        commit is done, so failing to learn it never fails the write: the client's token
+        then sends its reads to the primary until its next write."""
+        try:
+            tracked.wrote = await self._database.wal_position()
+        except ApplicationError as error:
+            logger.warning("WAL position after a commit unknown (%r): the client reads from the primary", error)
+            tracked.wrote = consistency.BEYOND_ANY_REPLICA
 
     async def _transaction_id(self) -> str | None:
         """PostgreSQL's id of this transaction, if it wrote anything: what lets a commit

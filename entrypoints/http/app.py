@@ -10,12 +10,20 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from entrypoints.container import Container, close_redis, login_throttle_fail_opens, pool_statuses, replica_router
+from entrypoints.container import (
+    Container,
+    close_redis,
+    login_throttle_fail_opens,
+    pool_statuses,
+    replica_router,
+    replica_states,
+)
 from entrypoints.http import request_ids
+from entrypoints.http.consistency import ConsistencyTokens
 from entrypoints.http.direct import DirectRoutes
 from entrypoints.http.draining import drain_on_sigterm
 from entrypoints.http.errors import install_error_handlers
-from entrypoints.http.metrics import CountCollector, Metrics
+from entrypoints.http.metrics import CountCollector, Metrics, ReplicaCollector
 from entrypoints.http.middleware import Edge
 from entrypoints.http.routers import admin, auth, health, operations, posts, users
 from entrypoints.startup import wait_for_database
@@ -32,6 +40,8 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
         database = container.database()
         await wait_for_database(database, container.settings().db_connect_attempts)
         replicated = replica_router(container)  # a replica that is down degrades reads, it does not stop start-up
+        if replicated is not None:
+            replicated.start_checking()
         app.state.ready = True
 
         def begin_draining() -> None:
@@ -44,7 +54,7 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
             app.state.ready = False
             await database.dispose()
             if replicated is not None:
-                await replicated.replica.dispose()
+                await replicated.close()
             await close_redis(container)
             await asyncio.to_thread(container.shutdown_resources)  # the hasher's worker processes
 
@@ -89,5 +99,8 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", request_ids.HEADER],
             expose_headers=[request_ids.HEADER, "Link", "Retry-After"],
         )
+    if replica_router(container) is not None:
+        app.add_middleware(ConsistencyTokens)
+        app.state.metrics.add_collector(ReplicaCollector(lambda: replica_states(container)))
     request_ids.add_request_ids(app)
     return app

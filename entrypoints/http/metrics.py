@@ -11,6 +11,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import Scope
 
+from adapters.sqlalchemy.replicas import ReplicaState
 from application.views import PoolStatus
 
 UNMATCHED = "unmatched"
@@ -57,6 +58,24 @@ class PoolCollector(Collector):
 def route_template(scope: Scope) -> str:
     """The template of the route that served the request (``/api/v1/users/{user_id}``)."""
     return getattr(scope.get("route"), "path", UNMATCHED)
+
+
+class ReplicaCollector(Collector):
+    """Each replica's lag and reachability as last seen (no query at scrape time)."""
+
+    def __init__(self, replicas: Callable[[], dict[str, ReplicaState]]) -> None:
+        self._replicas = replicas
+
+    def collect(self) -> Iterator[Metric]:
+        states = self._replicas()
+        lag = GaugeMetricFamily("db_replica_lag_seconds", "How far behind the primary a replica was", labels=["role"])
+        reachable = GaugeMetricFamily("db_replica_reachable", "1 if a replica answered its last check", labels=["role"])
+        for role, state in states.items():
+            if state.lag_seconds is not None:
+                lag.add_metric([role], state.lag_seconds)
+            reachable.add_metric([role], 1 if state.reachable else 0)
+        yield lag
+        yield reachable
 
 
 class CountCollector(Collector):

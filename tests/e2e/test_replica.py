@@ -1,19 +1,24 @@
-"""Reads on a real streaming replica (pg_basebackup -R of a throw-away primary), writes
-and the caller's own reads on the primary, and a fallback when the replica is gone."""
+"""Reads on real streaming replicas (pg_basebackup -R of a throw-away primary): writes on
+the primary; reads spread over the replicas; a client that wrote reads its writes back
+even from a replica that replays two seconds late (read-your-writes by WAL position); a
+replica lagging too far, or gone, is skipped. One primary and two replicas for the module."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import text
 
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.replicas import ReplicaRouter
-from entrypoints.container import replica_router
+from entrypoints.container import Container, replica_router
+from entrypoints.http.consistency import COOKIE, HEADER
 from entrypoints.settings import Settings
 from tests import pg_cluster
 from tests.conftest import run_in_thread, skip_unless_ci
@@ -21,30 +26,52 @@ from tests.databases import migrate, recorded_statements
 from tests.e2e.conftest import serving, wired
 from tests.e2e.helpers import bearer, make_superuser
 
-Pair = tuple[pg_cluster.Cluster, pg_cluster.Cluster]
+APPLY_DELAY_SECONDS = 2.0
+ROUNDS = 3
 
 
-@pytest.fixture
-def primary_and_replica() -> Iterator[Pair]:
+@dataclass(frozen=True)
+class Clusters:
+    primary: pg_cluster.Cluster
+    replica: pg_cluster.Cluster
+    late: pg_cluster.Cluster
+    """Replays every commit APPLY_DELAY_SECONDS after the primary."""
+
+
+@pytest.fixture(scope="module")
+def clusters() -> Iterator[Clusters]:
     reason = pg_cluster.available()
     if reason:
         skip_unless_ci(reason)
     primary = pg_cluster.Cluster.create()
     primary.start()
-    replica = None
+    replicas: list[pg_cluster.Cluster] = []
     try:
         run_in_thread(migrate(primary.url()))
-        replica = primary.replica()
-        replica.start()
-        yield primary, replica
+        replicas.append(primary.replica())
+        replicas.append(primary.replica(apply_delay=f"{APPLY_DELAY_SECONDS:g}s"))
+        for replica in replicas:
+            replica.start()
+        yield Clusters(primary, *replicas)
     finally:
-        if replica is not None:
+        for replica in replicas:
             replica.destroy()
         primary.destroy()
 
 
-async def replicated(client: Any, path: str, seconds: float = 5.0) -> Any:
-    """Poll a read until the replica has caught up with it."""
+def on(clusters: Clusters, *replicas: pg_cluster.Cluster, hasher: Argon2PasswordHasher, **settings: Any) -> Container:
+    replica_url = ",".join(replica.url() for replica in replicas)
+    return wired(Settings(database_url=clusters.primary.url(), database_replica_url=replica_url, **settings), hasher)
+
+
+def router_of(container: Container) -> ReplicaRouter:
+    router = replica_router(container)
+    assert isinstance(router, ReplicaRouter)
+    return router
+
+
+async def replicated(client: httpx.AsyncClient, path: str, seconds: float = 5.0) -> httpx.Response:
+    """Poll a read (without a token) until the replicas have caught up with it."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         response = await client.get(path)
@@ -54,15 +81,16 @@ async def replicated(client: Any, path: str, seconds: float = 5.0) -> Any:
     raise AssertionError(f"{path} never answered 200 from the replica")
 
 
-async def test_reads_use_the_replica_writes_and_own_reads_the_primary(
-    primary_and_replica: Pair, hasher: Argon2PasswordHasher
-) -> None:
-    primary, replica = primary_and_replica
-    container = wired(Settings(database_url=primary.url(), database_replica_url=replica.url()), hasher)
+def reads_of_users(statements: list[str]) -> int:
+    return sum("FROM USERS" in statement for statement in statements)
+
+
+async def test_reads_use_the_replica_and_writes_the_primary(clusters: Clusters, hasher: Argon2PasswordHasher) -> None:
+    container = on(clusters, clusters.replica, hasher=hasher)
     async with serving(container) as client:
-        router = replica_router(container)
-        assert isinstance(router, ReplicaRouter)
-        async with router.replica.read_one() as connection:
+        router = router_of(container)
+        [replica] = router.replicas
+        async with replica.database.read_one() as connection:
             assert (await connection.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is True
         async with router.primary.read_one() as connection:
             assert (await connection.execute(text("SELECT pg_is_in_recovery()"))).scalar_one() is False
@@ -70,16 +98,18 @@ async def test_reads_use_the_replica_writes_and_own_reads_the_primary(
         queries = ("SELECT", "INSERT", "UPDATE", "DELETE")
         async with (
             recorded_statements(router.primary, *queries) as on_primary,
-            recorded_statements(router.replica, *queries) as on_replica,
+            recorded_statements(replica.database, *queries) as on_replica,
         ):
-            root = await make_superuser(client, container)
+            root = await make_superuser(client, container, "rootplain")
             patched = await client.patch(
                 f"/api/v1/users/{root.id}", json={"full_name": "Root Admin"}, headers=bearer(root.token)
             )
-            assert patched.json()["full_name"] == "Root Admin"  # the caller's own write, read back from the primary
-            writes_on_primary = len(on_primary)
-            assert len(on_replica) == 0
+            assert patched.json()["full_name"] == "Root Admin"
+            assert patched.headers[HEADER]
+            reads_on_primary = reads_of_users(on_primary)
+            assert reads_of_users(on_replica) == 0
 
+            client.cookies.clear()  # reads without a token may go to any replica
             await replicated(client, f"/api/v1/users/{root.id}/profile")
             for path in (
                 f"/api/v1/users/{root.id}",
@@ -88,27 +118,107 @@ async def test_reads_use_the_replica_writes_and_own_reads_the_primary(
                 f"/api/v1/users/{root.id}/with-posts",
             ):
                 assert (await client.get(path)).status_code == 200
-            assert len(on_replica) >= 5
-            assert len(on_primary) == writes_on_primary
+            assert reads_of_users(on_replica) >= 4
+            assert reads_of_users(on_primary) == reads_on_primary
         assert (await client.get("/health")).json()["replica"] == "connected"
         pools = (await client.get("/api/v1/admin/pool", headers=bearer(root.token))).json()
         assert pools["replica"] is not None
-        assert 'db_pool_size{role="replica"}' in (await client.get("/metrics")).text
+        assert set(pools["replicas"]) == {"replica"}
+        assert pools["replicas"]["replica"]["reachable"] is True
+        metrics = (await client.get("/metrics")).text
+        assert 'db_pool_size{role="replica"}' in metrics
+        assert 'db_replica_lag_seconds{role="replica"}' in metrics
+
+
+async def test_a_client_reads_its_own_writes_through_a_replica_that_lags(
+    clusters: Clusters, hasher: Argon2PasswordHasher
+) -> None:
+    container = on(clusters, clusters.late, hasher=hasher)
+    async with serving(container) as client:
+        [late] = router_of(container).replicas
+        await asyncio.sleep(0.3)  # its first checks
+        own, by_header, without = [], [], []
+        async with recorded_statements(late.database, "SELECT") as on_late:
+            for round_ in range(ROUNDS):
+                body = {"email": f"ryw{round_}@example.com", "username": f"ryw{round_}", "password": "password123"}
+                created = await client.post("/api/v1/users/", json=body)
+                assert created.status_code == 201
+                token = created.headers[HEADER]
+                assert client.cookies[COOKIE] == token
+                path = f"/api/v1/users/{created.json()['id']}"
+                own.append((await client.get(path)).status_code)  # presents the cookie
+                client.cookies.clear()
+                by_header.append((await client.get(path, headers={HEADER: token})).status_code)
+                without.append((await client.get(path)).status_code)  # no token: the late replica
+        print(
+            f"\nread-your-writes through a replica {APPLY_DELAY_SECONDS:g} s behind: by cookie {own}, "
+            f"by header {by_header}, without a token {without}"
+        )
+        assert own == [200] * ROUNDS
+        assert by_header == [200] * ROUNDS
+        assert without == [404] * ROUNDS, "reads without a token did not land on the replica"
+        assert reads_of_users(on_late) >= ROUNDS
+        assert (await replicated(client, path)).status_code == 200
+
+
+async def test_reads_go_round_the_replicas_and_skip_one_lagging_too_far(
+    clusters: Clusters, hasher: Argon2PasswordHasher
+) -> None:
+    container = on(clusters, clusters.replica, clusters.late, hasher=hasher, db_replica_max_lag_seconds=1.0)
+    async with serving(container) as client:
+        prompt, late = router_of(container).replicas
+        root = await make_superuser(client, container, "rootround")
+        client.cookies.clear()
+        await asyncio.sleep(APPLY_DELAY_SECONDS + 0.5)  # both have replayed everything: no lag
+        async with (
+            recorded_statements(prompt.database, "SELECT") as on_prompt,
+            recorded_statements(late.database, "SELECT") as on_late,
+        ):
+            for _ in range(6):
+                assert (await client.get(f"/api/v1/users/{root.id}")).status_code == 200
+                await asyncio.sleep(0.12)  # past the replicas' state checks
+        evenly = (reads_of_users(on_prompt), reads_of_users(on_late))
+        assert evenly == (3, 3)
+
+        # Writes the late one has received but not replayed: it falls behind by more than 1 s.
+        for round_ in range(3):
+            body = {"email": f"lag{round_}@example.com", "username": f"lag{round_}", "password": "password123"}
+            assert (await client.post("/api/v1/users/", json=body)).status_code == 201
+            await asyncio.sleep(0.5)
+        client.cookies.clear()
+        async with (
+            recorded_statements(prompt.database, "SELECT") as on_prompt,
+            recorded_statements(late.database, "SELECT") as on_late,
+        ):
+            for _ in range(6):
+                assert (await client.get(f"/api/v1/users/{root.id}")).status_code == 200
+        lagging = late.state.lag_seconds
+        print(
+            f"\nround robin over two replicas: {evenly}; with one {lagging:.1f} s behind: "
+            f"{(reads_of_users(on_prompt), reads_of_users(on_late))}"
+        )
+        assert lagging is not None and lagging > 1.0
+        assert (reads_of_users(on_prompt), reads_of_users(on_late)) == (6, 0)
+        pools = (await client.get("/api/v1/admin/pool", headers=bearer(root.token))).json()
+        assert set(pools["replicas"]) == {"replica-1", "replica-2"}
+        assert pools["replicas"]["replica-2"]["lag_seconds"] > 1.0
 
 
 async def test_reads_fall_back_to_the_primary_when_the_replica_is_gone(
-    primary_and_replica: Pair, hasher: Argon2PasswordHasher
+    clusters: Clusters, hasher: Argon2PasswordHasher
 ) -> None:
-    primary, replica = primary_and_replica
-    container = wired(Settings(database_url=primary.url(), database_replica_url=replica.url()), hasher)
+    container = on(clusters, clusters.replica, hasher=hasher)
     async with serving(container) as client:
-        root = await make_superuser(client, container)
+        root = await make_superuser(client, container, "rootgone")
+        client.cookies.clear()
         await replicated(client, f"/api/v1/users/{root.id}")
-        await asyncio.to_thread(replica.stop)
-
-        answers = [await client.get(f"/api/v1/users/{root.id}") for _ in range(5)]
-        assert [a.status_code for a in answers] == [200] * 5
-        health = await client.get("/health")
-        assert health.status_code == 200
-        assert health.json()["status"] == "healthy"
-        assert health.json()["replica"].startswith("degraded")
+        await asyncio.to_thread(clusters.replica.stop)
+        try:
+            answers = [await client.get(f"/api/v1/users/{root.id}") for _ in range(5)]
+            assert [a.status_code for a in answers] == [200] * 5
+            health = await client.get("/health")
+            assert health.status_code == 200
+            assert health.json()["status"] == "healthy"
+            assert health.json()["replica"].startswith("degraded")
+        finally:
+            await asyncio.to_thread(clusters.replica.start)

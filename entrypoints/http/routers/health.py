@@ -34,8 +34,9 @@ async def _answer(container: Container) -> JSONBytes:
     replicated = replica_router(container)
     if replicated is not None:
         # Reads fall back to the primary, so a lost replica degrades, it does not fail.
-        replica_ok, reason = await _ping(replicated.replica)
-        body["replica"] = "connected" if replica_ok else f"degraded: {reason}"
+        answers = [(replica.name, await _ping(replica.database)) for replica in replicated.replicas]
+        failing = [f"{name}: {reason}" if len(answers) > 1 else reason for name, (ok, reason) in answers if not ok]
+        body["replica"] = f"degraded: {', '.join(failing)}" if failing else "connected"
     return JSONBytes(body, status_code=200 if ok else 503)
 
 

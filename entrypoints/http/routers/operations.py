@@ -7,7 +7,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from application.errors import PermissionDenied
 from application.views import PoolStatus
-from entrypoints.container import pool_statuses
+from entrypoints.container import pool_statuses, replica_states
 from entrypoints.http.dependencies import CurrentActor, use_cases
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
@@ -29,11 +29,21 @@ async def metrics(request: Request) -> Response:
     responses=errors(401, 403, 503),
 )
 async def pool(actor: CurrentActor, request: Request) -> Response:
-    """Each engine's pool (superusers only); ``replica`` is null when none is configured."""
+    """Each engine's pool (superusers only); ``replica`` is null when none is configured.
+    With replicas, ``replicas`` shows each one's pool, whether it answered its last check
+    and how far behind the primary it was."""
     if not actor.is_superuser:
         raise PermissionDenied()
-    statuses = pool_statuses(use_cases(request))
-    return JSONBytes({"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))})
+    container = use_cases(request)
+    statuses = pool_statuses(container)
+    answer: dict[str, object] = {"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))}
+    states = replica_states(container)
+    if states:
+        answer["replicas"] = {
+            role: {**(_public(statuses[role]) or {}), "reachable": state.reachable, "lag_seconds": state.lag_seconds}
+            for role, state in states.items()
+        }
+    return JSONBytes(answer)
 
 
 def _public(status: PoolStatus | None) -> dict[str, int] | None:
