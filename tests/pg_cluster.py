@@ -57,7 +57,7 @@ class Cluster:
     def create(cls) -> Cluster:
         root = directory_for_postgres("inkwell-pg-")
         cluster = cls(root / "data", free_port())
-        _as_postgres(PG_BIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8")
+        _as_postgres(PG_BIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
         cluster._configure()
         return cluster
 
@@ -79,6 +79,8 @@ class Cluster:
             "-R",
             "-X",
             "stream",
+            "--checkpoint=fast",
+            "--no-sync",
         )
         replica._configure()
         if apply_delay is not None:

@@ -180,11 +180,13 @@ class SqlAlchemyDatabase(Database):
 
     async def wal_position(self) -> int:
         """PostgreSQL: where the server's WAL ends now, as a byte offset (after a commit:
-        a position every replica that has replayed past it holds the commit at). Asked on
-        a pooled connection by a caller that holds a gate slot already."""
+        a position every replica that has replayed past it holds the commit at). The insert
+        position, not the write position (``pg_current_wal_lsn``), which with asynchronous
+        commit may still be short of the commit record. Asked on a pooled connection by a
+        caller that holds a gate slot already."""
         with storage_errors():
             async with self._driver_connection() as driver:
-                position: int = await driver.fetchval("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")
+                position: int = await driver.fetchval("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")
         return position
 
     async def commit_outcome(self, transaction_id: str) -> bool | None:

@@ -1,11 +1,13 @@
 """Reads on real streaming replicas (pg_basebackup -R of a throw-away primary): writes on
 the primary; reads spread over the replicas; a client that wrote reads its writes back
-even from a replica that replays two seconds late (read-your-writes by WAL position); a
-replica lagging too far, or gone, is skipped. One primary and two replicas for the module."""
+even from a replica that replays two seconds late (read-your-writes by WAL position), also when it
+wrote through another instance; a replica lagging too far, or gone, is skipped. One
+primary and two replicas for the module."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,16 +17,18 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from adapters.redis.login_throttle import NAME_NAMESPACE
 from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.replicas import ReplicaRouter
 from entrypoints.container import Container, replica_router
 from entrypoints.http.consistency import COOKIE, HEADER
 from entrypoints.settings import Settings
-from tests import pg_cluster
+from tests import pg_cluster, pgbouncer, redis_server
 from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import migrate, recorded_statements
 from tests.e2e.conftest import serving, wired
 from tests.e2e.helpers import bearer, make_superuser
+from tests.servers import CHEAP_ARGON2, served
 
 APPLY_DELAY_SECONDS = 2.0
 ROUNDS = 3
@@ -222,3 +226,55 @@ async def test_reads_fall_back_to_the_primary_when_the_replica_is_gone(
             assert health.json()["replica"].startswith("degraded")
         finally:
             await asyncio.to_thread(clusters.replica.start)
+
+
+async def test_two_instances_behind_one_pgbouncer_share_redis_and_each_reads_the_others_writes(
+    clusters: Clusters,
+) -> None:
+    for reason in (pgbouncer.available(), redis_server.unreachable()):
+        if reason:
+            skip_unless_ci(reason)
+    bouncer = pgbouncer.PgBouncer(clusters.primary.url())
+    bouncer.start()
+    suffix = pg_cluster.free_port()
+    names = [f"twin{suffix}a", f"twin{suffix}b"]
+    keys = [NAME_NAMESPACE + hashlib.sha256(name.encode()).hexdigest() for name in names]
+    settings = {
+        "DB_PGBOUNCER": "true",
+        "DATABASE_REPLICA_URL": clusters.late.url(),
+        "REDIS_URL": redis_server.REDIS_URL,
+        "LOGIN_MAX_FAILURES": "4",
+        "SHUTDOWN_DRAIN_SECONDS": "0",
+        **CHEAP_ARGON2,
+    }
+    try:
+        with served(bouncer.url("postgres"), settings) as one, served(bouncer.url("postgres"), settings) as two:
+            async with httpx.AsyncClient(base_url=one) as a, httpx.AsyncClient(base_url=two) as b:
+                instances = (a, b)
+                for writer, name in zip(instances, names, strict=True):
+                    reader = b if writer is a else a
+                    body = {"email": f"{name}@example.com", "username": name, "password": "password123"}
+                    created = await writer.post("/api/v1/users/", json=body)
+                    assert created.status_code == 201, created.text
+                    token = created.headers[HEADER]
+                    path = f"/api/v1/users/{created.json()['id']}"
+                    assert (await reader.get(path, headers={HEADER: token})).status_code == 200
+                    reader.cookies.clear()  # its own earlier write's token would send it to the primary
+                    assert (await reader.get(path)).status_code == 404  # no token: the late replica
+
+                failures = [
+                    (
+                        await instances[n % 2].post("/api/v1/auth/token", data={"username": names[0], "password": "no"})
+                    ).status_code
+                    for n in range(4)
+                ]
+                refused = await b.post("/api/v1/auth/token", data={"username": names[0], "password": "password123"})
+                welcome = await a.post("/api/v1/auth/token", data={"username": names[1], "password": "password123"})
+        print(f"\ntwo instances behind one PgBouncer: failures {failures}, then {refused.status_code}")
+        assert failures == [401] * 4
+        assert refused.status_code == 429, "the instances did not share the failure count"
+        assert welcome.status_code == 200
+        assert bouncer.transactions("postgres") > 0
+    finally:
+        bouncer.stop()
+        redis_server.delete_keys(redis_server.REDIS_URL, *keys)

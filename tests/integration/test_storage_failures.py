@@ -8,10 +8,11 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
@@ -230,3 +231,25 @@ async def test_a_locked_sqlite_database_is_unavailable(tmp_path: Path) -> None:
         holder.close()
     named = storage_error(raised.value)
     assert isinstance(named, StorageUnavailable) and not isinstance(named, ConnectionLost)
+
+
+@pytest.mark.postgres
+async def test_a_server_turned_read_only_is_a_lost_connection_and_its_connections_are_thrown_away(
+    request: pytest.FixtureRequest, clock: ManualClock
+) -> None:
+    """After a failover, a pooled connection may reach the old primary come back as a
+    standby: every write there fails with SQLSTATE 25006. That is the server's state, not
+    the client's mistake: the write is a lost connection (503, safe to run again on a fresh
+    connection), and the pool throws such connections away."""
+    database = SqlAlchemyDatabase(await database_url(request, "postgres"), pool=PoolSettings(size=2, max_overflow=0))
+
+    def read_only(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.run_async(lambda driver: driver.execute("SET default_transaction_read_only = on"))
+
+    event.listen(database.engine.sync_engine, "connect", read_only)
+    try:
+        with pytest.raises(ConnectionLost):
+            await people(lambda: unit(database), clock, "ann")
+        assert database.pool_status().invalidations >= 1
+    finally:
+        await database.dispose()
