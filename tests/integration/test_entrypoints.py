@@ -77,7 +77,7 @@ def test_serve_exits_non_zero_when_the_database_stays_unreachable() -> None:
 def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
     known = {name.upper() for name in Settings.model_fields} | {SUPERUSER_EMAIL_VARIABLE, SUPERUSER_PASSWORD_VARIABLE}
-    for service in ("migrate", "api", "api-pgbouncer"):
+    for service in ("migrate", "api", "api-pgbouncer", "api-ha-1", "api-ha-2"):
         environment = compose["services"][service]["environment"]
         assert set(environment) <= known, set(environment) - known
         assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
@@ -92,6 +92,24 @@ def test_compose_file_is_valid_and_speaks_the_settings_language() -> None:
     images = {compose["services"][name]["image"] for name in ("migrate", "api", "api-pgbouncer")}
     assert images == {"inkwell:local"}
     assert "inkwell users create-superuser --if-missing" in compose["services"]["migrate"]["command"][2]
+
+
+def test_the_ha_profile_runs_two_instances_on_pgbouncer_a_standby_and_a_load_balancer() -> None:
+    compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
+    services = compose["services"]
+    ha = {name for name, service in services.items() if "ha" in service.get("profiles", ())}
+    assert ha == {"pgbouncer", "db-standby", "api-ha-1", "api-ha-2", "loadbalancer"}
+    for name in ("api-ha-1", "api-ha-2"):
+        environment = services[name]["environment"]
+        assert "@pgbouncer:6432/" in environment["DATABASE_URL"] and environment["DB_PGBOUNCER"] == "true"
+        assert "@db-standby:5432/" in environment["DATABASE_REPLICA_URL"]
+        assert environment["REDIS_URL"].startswith("redis://redis:")
+    assert "pg_basebackup -h db" in services["db-standby"]["command"][2]
+    assert services["loadbalancer"]["image"].startswith("haproxy:")
+    balancer = compose["configs"]["haproxy-cfg"]["content"]
+    assert "server api-ha-1 api-ha-1:8000 check" in balancer and "server api-ha-2 api-ha-2:8000 check" in balancer
+    assert "option httpchk GET /health/ready" in balancer
+    assert "host replication" in compose["configs"]["replication-hba"]["content"]
 
 
 def test_the_image_installs_the_lock_before_the_code_and_checks_its_health() -> None:
