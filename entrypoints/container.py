@@ -15,6 +15,7 @@ from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReade
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.sqlalchemy.article_readers import SqlAlchemyArticleReader, SqlAlchemyAuthorReader
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.replicas import ReadConnections, ReplicaRouter, ReplicaState
@@ -168,13 +169,8 @@ class Container(containers.DeclarativeContainer):
     )
     user_reader = _reader(settings, memory_store, read_connections, InMemoryUserReader, SqlAlchemyUserReader)
     post_reader = _reader(settings, memory_store, read_connections, InMemoryPostReader, SqlAlchemyPostReader)
-    # The SQLAlchemy readers of articles and authors join these selectors with the adapter.
-    article_reader = providers.Selector(
-        settings.provided.persistence, memory=providers.Singleton(InMemoryArticleReader, memory_store)
-    )
-    author_reader = providers.Selector(
-        settings.provided.persistence, memory=providers.Singleton(InMemoryAuthorReader, memory_store)
-    )
+    article_reader = _reader(settings, memory_store, read_connections, InMemoryArticleReader, SqlAlchemyArticleReader)
+    author_reader = _reader(settings, memory_store, read_connections, InMemoryAuthorReader, SqlAlchemyAuthorReader)
     credentials_reader = _reader(
         settings, memory_store, primary_database, InMemoryCredentialsReader, SqlAlchemyCredentialsReader
     )

@@ -21,7 +21,7 @@ from adapters.sqlalchemy.database import SqlAlchemyDatabase
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("INKWELL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-TABLES = ("follows", "comments", "access_tokens", "posts", "users")
+TABLES = ("favorites", "post_tags", "tags", "follows", "comments", "access_tokens", "posts", "users")
 
 
 def alembic_config() -> Config:

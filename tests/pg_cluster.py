@@ -57,7 +57,9 @@ class Cluster:
     def create(cls) -> Cluster:
         root = directory_for_postgres("inkwell-pg-")
         cluster = cls(root / "data", free_port())
-        _as_postgres(PG_BIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
+        _as_postgres(
+            PG_BIN / "initdb", "-D", cluster.data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync"
+        )
         cluster._configure()
         return cluster
 

@@ -20,6 +20,7 @@ from application.errors import (
     EmailOrUsernameTaken,
     PoolExhausted,
     PostNotFound,
+    SlugTaken,
     StorageTimeout,
     StorageUnavailable,
     UserNotFound,
@@ -31,6 +32,7 @@ _UNIQUE_RULES: tuple[tuple[tuple[str, ...], type[ApplicationError]], ...] = (
     (("uq_users_email_lower",), EmailOrUsernameTaken),
     (("uq_users_username", "users.username"), EmailOrUsernameTaken),
     (("uq_follows_follower_id_followee_id", "follows.follower_id, follows.followee_id"), AlreadyFollowing),
+    (("uq_posts_slug", "posts.slug"), SlugTaken),
 )
 # A row referred to vanished under a concurrent delete. SQLite serialises writers, so only
 # PostgreSQL, which names the constraint, gets here.
@@ -41,6 +43,9 @@ _FOREIGN_KEY_RULES: dict[str, type[ApplicationError]] = {
     "fk_follows_follower_id_users": UserNotFound,
     "fk_follows_followee_id_users": UserNotFound,
     "fk_access_tokens_user_id_users": UserNotFound,
+    "fk_post_tags_post_id_posts": PostNotFound,
+    "fk_favorites_post_id_posts": PostNotFound,
+    "fk_favorites_user_id_users": UserNotFound,
 }
 
 UNIQUE_VIOLATION, FOREIGN_KEY_VIOLATION = "23505", "23503"

@@ -1,16 +1,31 @@
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, delete, insert, select, update
+from sqlalchemy import CursorResult, Insert, Result, Table, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from adapters.sqlalchemy.errors import storage_errors
-from adapters.sqlalchemy.tables import access_tokens, follows, is_storable_id, posts, users
+from adapters.sqlalchemy.tables import (
+    access_tokens,
+    comments,
+    favorites,
+    follows,
+    is_storable_id,
+    post_tags,
+    posts,
+    tags,
+    users,
+)
+from application.errors import PostNotFound
 from application.ports.repositories import (
     CommentRepository,
+    FavoriteRepository,
     FollowRepository,
     PostRepository,
     TokenRepository,
@@ -19,8 +34,11 @@ from application.ports.repositories import (
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
+from domain.slugs import with_suffix
 from domain.tokens import AccessToken
 from domain.users import User
+
+_POST_INSERT_COLUMNS = tuple(c.name for c in posts.columns if c.name != "id")
 
 
 def _storable_ids(ids: Sequence[int]) -> list[int]:
@@ -35,6 +53,18 @@ async def flush(session: AsyncSession) -> None:
     """Flush, turning a known constraint violation into its application error."""
     with storage_errors():
         await session.flush()
+
+
+def _insert_ignoring_duplicates(session: AsyncSession, table: Table, *key: str) -> Insert:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING``: a row whose key is taken, also by a
+    transaction committing at the same moment (PostgreSQL waits for it), is skipped."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(key))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
+
+
+def _free_slug(slug: str) -> str:
+    return with_suffix(slug, secrets.token_hex(4))
 
 
 class SqlAlchemyUserRepository(UserRepository):
@@ -77,8 +107,20 @@ class SqlAlchemyPostRepository(PostRepository):
         self._session = session
 
     async def add(self, post: Post) -> None:
+        # ON CONFLICT on the slug alone: a taken slug, also one a concurrent transaction is
+        # committing, inserts nothing and the next try takes a suffix; any other rule still
+        # fails the statement. The stored post then joins the session as if loaded.
+        while True:
+            values = {name: getattr(post, name) for name in _POST_INSERT_COLUMNS}
+            statement = _insert_ignoring_duplicates(self._session, posts, "slug").values(values).returning(posts.c.id)
+            with storage_errors():
+                post_id = (await self._session.execute(statement)).scalar_one_or_none()
+            if post_id is not None:
+                break
+            post.slug = _free_slug(post.slug)
+        post.id = post_id
+        make_transient_to_detached(post)
         self._session.add(post)
-        await flush(self._session)
 
     async def get(self, post_id: int) -> Post | None:
         if not is_storable_id(post_id):
@@ -86,7 +128,7 @@ class SqlAlchemyPostRepository(PostRepository):
         return await self._session.get(Post, post_id)
 
     async def delete(self, post_id: int) -> bool:
-        # Comments go with the post through ON DELETE CASCADE.
+        # Comments, tags and favourites go with the post through ON DELETE CASCADE.
         if not is_storable_id(post_id):
             return False
         return _rowcount(await self._session.execute(delete(posts).where(posts.c.id == post_id))) == 1
@@ -95,9 +137,38 @@ class SqlAlchemyPostRepository(PostRepository):
         # A Core executemany: multi-row INSERTs on PostgreSQL, one prepared statement run
         # in-process on SQLite. The ORM would send one INSERT per row on SQLite, where it
         # cannot match returned ids to rows.
-        if new_posts:
-            rows = [{c.name: getattr(post, c.name) for c in posts.columns if c.name != "id"} for post in new_posts]
+        if not new_posts:
+            return
+        wanted = [post.slug for post in new_posts]
+        taken = set((await self._session.scalars(select(posts.c.slug).where(posts.c.slug.in_(wanted)))).all())
+        for post in new_posts:
+            while post.slug in taken:
+                post.slug = _free_slug(post.slug)
+            taken.add(post.slug)
+        rows = [{name: getattr(post, name) for name in _POST_INSERT_COLUMNS} for post in new_posts]
+        with storage_errors():
             await self._session.execute(insert(posts), rows)
+
+    async def set_tags(self, post_id: int, new_tags: Sequence[str]) -> None:
+        if not is_storable_id(post_id):
+            raise PostNotFound()
+        with storage_errors():
+            await self._session.execute(delete(post_tags).where(post_tags.c.post_id == post_id))
+            if not new_tags:
+                if await self._session.get(Post, post_id) is None:
+                    raise PostNotFound()
+                return
+            # Tags are shared and never deleted: one that another transaction is creating
+            # now is waited for, then skipped.
+            names = [{"name": name} for name in new_tags]
+            await self._session.execute(_insert_ignoring_duplicates(self._session, tags, "name"), names)
+            found = await self._session.execute(select(tags.c.name, tags.c.id).where(tags.c.name.in_(list(new_tags))))
+            tag_ids: dict[str, int] = {name: tag_id for name, tag_id in found.all()}
+            rows = [
+                {"post_id": post_id, "tag_id": tag_ids[name], "position": position}
+                for position, name in enumerate(new_tags)
+            ]
+            await self._session.execute(insert(post_tags), rows)  # a post gone meanwhile: its foreign key
 
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
         statement = update(posts).where(posts.c.author_id == from_user_id).values(author_id=to_user_id, updated_at=now)
@@ -111,6 +182,34 @@ class SqlAlchemyCommentRepository(CommentRepository):
     async def add(self, comment: Comment) -> None:
         self._session.add(comment)
         await flush(self._session)
+
+    async def get(self, comment_id: int) -> Comment | None:
+        if not is_storable_id(comment_id):
+            return None
+        return await self._session.get(Comment, comment_id)
+
+    async def delete(self, comment_id: int) -> bool:
+        if not is_storable_id(comment_id):
+            return False
+        return _rowcount(await self._session.execute(delete(comments).where(comments.c.id == comment_id))) == 1
+
+
+class SqlAlchemyFavoriteRepository(FavoriteRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, user_id: int, post_id: int, now: datetime) -> None:
+        # A user or post deleted meanwhile fails its foreign key, named by storage_errors.
+        statement = _insert_ignoring_duplicates(self._session, favorites, "user_id", "post_id").values(
+            user_id=user_id, post_id=post_id, created_at=now
+        )
+        with storage_errors():
+            await self._session.execute(statement)
+
+    async def remove(self, user_id: int, post_id: int) -> None:
+        await self._session.execute(
+            delete(favorites).where(favorites.c.user_id == user_id, favorites.c.post_id == post_id)
+        )
 
 
 class SqlAlchemyFollowRepository(FollowRepository):

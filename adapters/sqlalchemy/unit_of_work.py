@@ -12,6 +12,7 @@ from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.errors import storage_error, storage_errors
 from adapters.sqlalchemy.repositories import (
     SqlAlchemyCommentRepository,
+    SqlAlchemyFavoriteRepository,
     SqlAlchemyFollowRepository,
     SqlAlchemyPostRepository,
     SqlAlchemyTokenRepository,
@@ -44,6 +45,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.posts = SqlAlchemyPostRepository(self._session)
         self.comments = SqlAlchemyCommentRepository(self._session)
         self.follows = SqlAlchemyFollowRepository(self._session)
+        self.favorites = SqlAlchemyFavoriteRepository(self._session)
         self.tokens = SqlAlchemyTokenRepository(self._session)
 
     async def _commit(self) -> None:

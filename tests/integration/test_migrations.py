@@ -14,7 +14,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sqlalchemy.tables import metadata
@@ -22,7 +22,7 @@ from tests.conftest import run_in_thread, skip_unless_ci
 from tests.databases import PostgresUnavailable, alembic_config, create_postgres_database, drop_postgres_database
 
 T = TypeVar("T")
-TABLES = {"users", "posts", "access_tokens", "comments", "follows"}
+TABLES = {"users", "posts", "access_tokens", "comments", "follows", "tags", "post_tags", "favorites"}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -155,3 +155,32 @@ def test_every_list_has_its_index_and_the_search_its_trigram_indexes_on_postgres
     assert names & REDUNDANT_INDEXES == set()
     alembic(fresh_url, command.downgrade, "0002")
     assert on_connection(fresh_url, every_index_name) >= REDUNDANT_INDEXES
+
+
+def test_existing_posts_get_unique_slugs_from_their_titles(fresh_url: str) -> None:
+    alembic(fresh_url, command.upgrade, "0003")
+
+    def write_posts(connection: Connection) -> None:
+        connection.execute(
+            text("INSERT INTO users (id, email, username, hashed_password) VALUES (1, 'a@example.com', 'a', 'x')")
+        )
+        for post_id, title in enumerate(["Hello, World!", "hello world", "Hello World 2", "!!!", "Hello World"], 1):
+            connection.execute(
+                text("INSERT INTO posts (id, title, content, author_id) VALUES (:id, :title, 'body', 1)"),
+                {"id": post_id, "title": title},
+            )
+        connection.commit()
+
+    on_connection(fresh_url, write_posts)
+    alembic(fresh_url, command.upgrade, "head")
+
+    def slugs(connection: Connection) -> list[str]:
+        return list(connection.execute(text("SELECT slug FROM posts ORDER BY id")).scalars())
+
+    assert on_connection(fresh_url, slugs) == [
+        "hello-world",
+        "hello-world-2",
+        "hello-world-2-3",
+        "post",
+        "hello-world-5",
+    ]
