@@ -19,16 +19,18 @@ from typing import TypeVar
 
 import pytest
 
+from adapters.memory.article_readers import InMemoryArticleReader, InMemoryAuthorReader
 from adapters.memory.readers import InMemoryCredentialsReader, InMemoryPostReader, InMemoryUserReader
 from adapters.memory.store import InMemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWork
 from adapters.security.argon2 import Argon2PasswordHasher
+from adapters.sqlalchemy.article_readers import SqlAlchemyArticleReader, SqlAlchemyAuthorReader
 from adapters.sqlalchemy.database import PoolSettings, SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyCredentialsReader, SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.auth import Actor
 from application.ports.database import Database
-from application.ports.readers import CredentialsReader, PostReader, UserReader
+from application.ports.readers import ArticleReader, AuthorReader, CredentialsReader, PostReader, UserReader
 from application.ports.unit_of_work import UnitOfWork
 from domain.users import User
 from tests.databases import (
@@ -144,6 +146,8 @@ class Backend:
     users: UserReader
     posts: PostReader
     credentials: CredentialsReader
+    articles: ArticleReader
+    authors: AuthorReader
 
 
 def memory_backend() -> Backend:
@@ -155,6 +159,8 @@ def memory_backend() -> Backend:
         InMemoryUserReader(store),
         InMemoryPostReader(store),
         InMemoryCredentialsReader(store),
+        InMemoryArticleReader(store),
+        InMemoryAuthorReader(store),
     )
 
 
@@ -167,6 +173,8 @@ def sql_backend(name: str, url: str) -> Backend:
         SqlAlchemyUserReader(db),
         SqlAlchemyPostReader(db),
         SqlAlchemyCredentialsReader(db),
+        SqlAlchemyArticleReader(db),
+        SqlAlchemyAuthorReader(db),
     )
 
 

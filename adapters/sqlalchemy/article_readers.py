@@ -34,8 +34,14 @@ _author = users.alias("author")
 _count = func.count().label("count")
 
 
+# The viewer's links, in subqueries of their own: a list may join follows or favorites too.
+_viewer_follows = follows.alias("viewer_follows")
+_viewer_favorites = favorites.alias("viewer_favorites")
+_fans = favorites.alias("fans")
+
+
 def _following(author_id: ColumnElement[int]) -> ColumnElement[bool]:
-    return exists().where(follows.c.follower_id == _viewer_id, follows.c.followee_id == author_id)
+    return exists().where(_viewer_follows.c.follower_id == _viewer_id, _viewer_follows.c.followee_id == author_id)
 
 
 _AUTHOR_COLUMNS = (
@@ -53,8 +59,10 @@ _ARTICLE_COLUMNS = (
     posts.c.content.label("body"),
     posts.c.created_at,
     posts.c.updated_at,
-    exists().where(favorites.c.user_id == _viewer_id, favorites.c.post_id == posts.c.id).label("favorited"),
-    select(func.count()).where(favorites.c.post_id == posts.c.id).scalar_subquery().label("favorites_count"),
+    exists()
+    .where(_viewer_favorites.c.user_id == _viewer_id, _viewer_favorites.c.post_id == posts.c.id)
+    .label("favorited"),
+    select(func.count()).where(_fans.c.post_id == posts.c.id).scalar_subquery().label("favorites_count"),
     *_AUTHOR_COLUMNS,
 )
 _articles = select(*_ARTICLE_COLUMNS).join(_author, _author.c.id == posts.c.author_id)

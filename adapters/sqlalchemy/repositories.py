@@ -22,7 +22,7 @@ from adapters.sqlalchemy.tables import (
     tags,
     users,
 )
-from application.errors import PostNotFound
+from application.errors import PostNotFound, UserNotFound
 from application.ports.repositories import (
     CommentRepository,
     FavoriteRepository,
@@ -150,13 +150,13 @@ class SqlAlchemyPostRepository(PostRepository):
             await self._session.execute(insert(posts), rows)
 
     async def set_tags(self, post_id: int, new_tags: Sequence[str]) -> None:
-        if not is_storable_id(post_id):
+        # Checked first, as SQLite names no foreign key; a post deleted after the check fails
+        # its foreign key on PostgreSQL, named by storage_errors.
+        if not is_storable_id(post_id) or await self._session.get(Post, post_id) is None:
             raise PostNotFound()
         with storage_errors():
             await self._session.execute(delete(post_tags).where(post_tags.c.post_id == post_id))
             if not new_tags:
-                if await self._session.get(Post, post_id) is None:
-                    raise PostNotFound()
                 return
             # Tags are shared and never deleted: one that another transaction is creating
             # now is waited for, then skipped.
@@ -168,7 +168,7 @@ class SqlAlchemyPostRepository(PostRepository):
                 {"post_id": post_id, "tag_id": tag_ids[name], "position": position}
                 for position, name in enumerate(new_tags)
             ]
-            await self._session.execute(insert(post_tags), rows)  # a post gone meanwhile: its foreign key
+            await self._session.execute(insert(post_tags), rows)
 
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
         statement = update(posts).where(posts.c.author_id == from_user_id).values(author_id=to_user_id, updated_at=now)
@@ -199,7 +199,12 @@ class SqlAlchemyFavoriteRepository(FavoriteRepository):
         self._session = session
 
     async def add(self, user_id: int, post_id: int, now: datetime) -> None:
-        # A user or post deleted meanwhile fails its foreign key, named by storage_errors.
+        # Checked first, as SQLite names no foreign key; a user or post deleted after the
+        # check fails its foreign key on PostgreSQL, named by storage_errors.
+        if not is_storable_id(post_id) or await self._session.get(Post, post_id) is None:
+            raise PostNotFound()
+        if not is_storable_id(user_id) or await self._session.get(User, user_id) is None:
+            raise UserNotFound()
         statement = _insert_ignoring_duplicates(self._session, favorites, "user_id", "post_id").values(
             user_id=user_id, post_id=post_id, created_at=now
         )

@@ -4,13 +4,17 @@ join for a user with their posts, the hot read). Counted at the engine."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from adapters.sqlalchemy.article_readers import SqlAlchemyArticleReader
 from adapters.sqlalchemy.database import SqlAlchemyDatabase
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWork
 from application.auth import Actor
-from application.queries import Page, PostFilter
+from application.queries import ArticleFilter, Page, PostFilter
+from application.views import ArticlePageDTO
 from domain.comments import Comment
 from domain.follows import Follow
 from domain.posts import Post
@@ -125,5 +129,51 @@ async def test_posts_list_of_a_hundred_takes_as_many_statements_as_of_one(sql_ur
             assert all(p.author.username == "star" for p in found)
             counts.append(len(statements))
         assert counts == [1, 1]
+    finally:
+        await database.dispose()
+
+
+ARTICLE_READS = {"list": 3, "by_tag": 3, "by_author": 3, "favorited": 3, "feed": 3, "article": 2, "comments": 2}
+
+
+async def test_article_reads_take_as_many_statements_for_a_hundred_as_for_one(sql_url: str, clock: ManualClock) -> None:
+    """Each article carries its author, ``following``, ``favorited``, ``favoritesCount`` and
+    its tags for the reader: none of them a statement per article."""
+    database = SqlAlchemyDatabase(sql_url)
+    try:
+        star = await build_world(database, clock, posts=200, comments=0, followers=3)
+        async with SqlAlchemyUnitOfWork(database) as uow:
+            for post_id in range(1, 201):
+                await uow.posts.set_tags(post_id, ["common", f"tag-{post_id % 7}", f"tag-{post_id % 5}-b"])
+                await uow.favorites.add(star, post_id, clock.now())
+                await uow.comments.add(Comment.write(post_id=post_id, author_id=star, content="hi", now=clock.now()))
+            await uow.commit()
+        reader = SqlAlchemyArticleReader(database)
+        fan = star + 1
+        first = await reader.get_by_id(1, viewer_id=fan)
+        assert first is not None and len(first.tags) == 3 and first.favorites_count == 1
+
+        def reads(limit: int) -> dict[str, Any]:
+            page = Page(limit=limit)
+            return {
+                "list": reader.list_page(ArticleFilter(), page, viewer_id=fan),
+                "by_tag": reader.list_page(ArticleFilter(tag="common"), page, viewer_id=fan),
+                "by_author": reader.list_page(ArticleFilter(author="star"), page, viewer_id=None),
+                "favorited": reader.list_page(ArticleFilter(favorited_by="star"), page, viewer_id=star),
+                "feed": reader.feed(fan, page),
+                "article": reader.get(first.slug, viewer_id=fan),
+                "comments": reader.comments(first.slug, viewer_id=fan),
+            }
+
+        for limit in (1, 100):
+            counts = {}
+            for name, read in reads(limit).items():
+                async with recorded_statements(database, "SELECT", "WITH") as statements:
+                    found = await read
+                counts[name] = len(statements)
+                if isinstance(found, ArticlePageDTO):
+                    assert len(found.articles) == limit and found.count == 100, name
+                    assert all(len(a.tags) == 3 and a.author.username == "star" for a in found.articles), name
+            assert counts == ARTICLE_READS, limit
     finally:
         await database.dispose()
