@@ -1,10 +1,13 @@
 """Adapter fidelity, as a Hypothesis state machine: one random sequence of use cases
 (register, update and delete users; create, update and delete posts; comment; follow and
-unfollow; transfer posts; deactivate and import users) runs on the application wired on
+unfollow; transfer posts; deactivate and import users; tag, favour and unfavour posts,
+delete comments) runs on the application wired on
 the memory adapters and on a SQL adapter (SQLite always, PostgreSQL when the server is
 reachable). After every step the answers, and everything the readers show (all users by id,
 active users newest first, each user's profile and all posts as a superuser sees them, the
-posts an anonymous caller sees, and the drafts each user sees), must be the same on both.
+posts an anonymous caller sees, and the drafts each user sees; the articles with their
+tags and counts of fans, the favourites of each user, and every tag in use), must be the
+same on both. Slugs are compared without the random suffix that makes a taken one free.
 
 Ids are the one thing allowed to differ: SQLite reuses the highest deleted rowid, the
 memory adapter and PostgreSQL never reuse an id. Every answer and every read is therefore
@@ -27,6 +30,7 @@ first by the next run.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -40,13 +44,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from adapters.security.argon2 import Argon2PasswordHasher
 from application.auth import Actor
-from application.queries import Page, PostFilter
+from application.queries import ArticleFilter, Page, PostFilter
 from application.unset import UNSET, Unset
 from application.use_cases.add_comment import AddComment, AddCommentCommand
 from application.use_cases.create_post import CreatePost, CreatePostCommand
 from application.use_cases.deactivate_users import DeactivateUsers, DeactivateUsersCommand
+from application.use_cases.delete_comment import DeleteComment, DeleteCommentCommand
 from application.use_cases.delete_post import DeletePost, DeletePostCommand
 from application.use_cases.delete_user import DeleteUser, DeleteUserCommand
+from application.use_cases.favorite_post import FavoritePost, FavoritePostCommand, UnfavoritePost
 from application.use_cases.follow_user import FollowUser, FollowUserCommand
 from application.use_cases.import_users import ImportResult, ImportUsers, ImportUsersCommand, RejectedEntry
 from application.use_cases.register_user import RegisterUser, RegisterUserCommand
@@ -55,6 +61,7 @@ from application.use_cases.unfollow_user import UnfollowUser, UnfollowUserComman
 from application.use_cases.update_post import UpdatePost, UpdatePostCommand
 from application.use_cases.update_user import UpdateUser, UpdateUserCommand
 from application.views import (
+    ArticleDTO,
     CommentDTO,
     PostDTO,
     PostWithAuthorDTO,
@@ -117,6 +124,8 @@ usernames = mostly(
 full_names = mostly(st.one_of(st.none(), st.text(max_size=3)), st.sampled_from(("é" * 255, "n" * 256)))
 titles = mostly(st.text(max_size=4), st.sampled_from(("é" * 255, "t" * 256)))
 texts = st.text(max_size=4)
+# Normalised (case, blanks, repeats) or refused (too long), on every backend alike.
+tag_lists = st.lists(st.sampled_from(("go", "Go", " rust ", "", "t" * 65, "ünï")), max_size=3)
 superuser_flags = mostly(st.just(False), st.just(True), one_in=4)
 # An index into the active users, in logical-id order.
 actors = st.integers(min_value=0, max_value=9)
@@ -209,6 +218,11 @@ class Reads:
     """The posts an anonymous caller sees."""
     drafts_seen: list[list[PostWithAuthorDTO]]
     """For each user (of ``users``), the drafts they see: their own, or all for a superuser."""
+    articles: list[ArticleDTO]
+    """The published posts as articles, for an anonymous reader."""
+    favorites: list[list[ArticleDTO]]
+    """For each user (of ``users``), the articles they favour, as they see them."""
+    tags: list[str]
 
 
 async def read_everything(backend: Backend) -> Reads:
@@ -221,6 +235,14 @@ async def read_everything(backend: Backend) -> Reads:
         posts=await backend.posts.list_page(ALL, PostFilter(), viewer=SUPERUSER_VIEWER),
         public_posts=await backend.posts.list_page(ALL, PostFilter(), viewer=None),
         drafts_seen=[await backend.posts.list_page(ALL, drafts, viewer=Actor.of(user)) for user in users],
+        articles=(await backend.articles.list_page(ArticleFilter(), ALL, viewer_id=None)).articles,
+        favorites=[
+            (
+                await backend.articles.list_page(ArticleFilter(favorited_by=user.username), ALL, viewer_id=user.id)
+            ).articles
+            for user in users
+        ],
+        tags=await backend.articles.tags(),
     )
 
 
@@ -309,6 +331,14 @@ class Ids:
             following=[self.summary(s) for s in profile.following],
         )
 
+    def article(self, article: ArticleDTO) -> ArticleDTO:
+        return replace(
+            article,
+            id=self.logical("post", article.id),
+            slug=_SLUG_SUFFIXES.sub("", article.slug),
+            author=replace(article.author, id=self.logical("user", article.author.id)),
+        )
+
     def listed(self, posts: list[PostWithAuthorDTO]) -> list[PostWithAuthorDTO]:
         return [PostWithAuthorDTO(post=self.post(p.post), author=self.summary(p.author)) for p in posts]
 
@@ -320,6 +350,9 @@ class Ids:
             posts=self.listed(reads.posts),
             public_posts=self.listed(reads.public_posts),
             drafts_seen=[self.listed(drafts) for drafts in reads.drafts_seen],
+            articles=[self.article(a) for a in reads.articles],
+            favorites=[[self.article(a) for a in liked] for liked in reads.favorites],
+            tags=reads.tags,
         )
 
     def answer(self, answer: object) -> object:
@@ -331,6 +364,10 @@ class Ids:
             return self.comment(answer)
         assert answer is None or isinstance(answer, int | Raised | ImportResult), f"unexpected answer {answer!r}"
         return answer
+
+
+# What with_suffix adds to a taken slug: random, so different on each backend.
+_SLUG_SUFFIXES = re.compile(r"(-[0-9a-f]{8})+$")
 
 
 @dataclass(frozen=True)
@@ -380,6 +417,9 @@ class Wired:
         self.transfer_posts = TransferPosts(uow, clock)
         self.deactivate_users = DeactivateUsers(uow, clock)
         self.import_users = ImportUsers(uow, backend.users, hasher, clock)
+        self.favorite_post = FavoritePost(uow, clock)
+        self.unfavorite_post = UnfavoritePost(uow)
+        self.delete_comment = DeleteComment(uow)
 
 
 def unambiguous(text: str) -> str:
@@ -440,7 +480,17 @@ class FidelityMachine(RuleBasedStateMachine):
         self.clock = ManualClock()
         self.wired = [Wired(backend, world.hasher, self.clock) for backend in [memory_backend(), *world.sql]]
         self.reference = self.wired[0]
-        self.model = Reads(users=[], active_users=[], profiles=[], posts=[], public_posts=[], drafts_seen=[])
+        self.model = Reads(
+            users=[],
+            active_users=[],
+            profiles=[],
+            posts=[],
+            public_posts=[],
+            drafts_seen=[],
+            articles=[],
+            favorites=[],
+            tags=[],
+        )
         self.steps = 0
 
     # Choosing actors and targets, in logical terms, from the reference's latest reads.
@@ -494,6 +544,10 @@ class FidelityMachine(RuleBasedStateMachine):
             assert_same(f"Drafts U{user.id} sees {after}", {n: reads[n].drafts_seen[index] for n in names})
         assert_same(f"Posts (all, by id) {after}", {n: reads[n].posts for n in names})
         assert_same(f"Posts an anonymous caller sees {after}", {n: reads[n].public_posts for n in names})
+        assert_same(f"Articles {after}", {n: reads[n].articles for n in names})
+        for index, user in enumerate(reads[names[0]].users):
+            assert_same(f"Favourites of U{user.id} {after}", {n: reads[n].favorites[index] for n in names})
+        assert_same(f"Tags {after}", {n: reads[n].tags for n in names})
 
     # --- rules ---------------------------------------------------------------------------
 
@@ -567,30 +621,88 @@ class FidelityMachine(RuleBasedStateMachine):
         )
 
     @precondition(lambda self: self.has_actor())
-    @rule(actor=actors, title=titles, content=texts, published=st.booleans())
-    def create_post(self, actor: int, title: str, content: str, published: bool) -> None:
+    @rule(actor=actors, title=titles, content=texts, published=st.booleans(), tags=tag_lists)
+    def create_post(self, actor: int, title: str, content: str, published: bool, tags: list[str]) -> None:
         by = self.actor(actor)
         self.step(
-            f"create_post(actor={by}, title={shown(title)}, content={shown(content)}, published={published})",
+            f"create_post(actor={by}, title={shown(title)}, content={shown(content)}, published={published},"
+            f" tags={shown(tags)})",
             lambda w: w.create_post.execute(
-                CreatePostCommand(actor=by.on(w.ids), title=title, content=content, published=published)
+                CreatePostCommand(
+                    actor=by.on(w.ids),
+                    title=title,
+                    content=content,
+                    published=published,
+                    description=content,
+                    tags=tags,
+                )
             ),
         )
 
     @precondition(lambda self: self.has_actor())
-    @rule(actor=actors, post=refs, title=maybe(titles), content=maybe(texts), published=maybe(st.booleans()))
+    @rule(
+        actor=actors,
+        post=refs,
+        title=maybe(titles),
+        content=maybe(texts),
+        published=maybe(st.booleans()),
+        tags=maybe(tag_lists),
+    )
     def update_post(
-        self, actor: int, post: Ref, title: str | Unset, content: str | Unset, published: bool | Unset
+        self,
+        actor: int,
+        post: Ref,
+        title: str | Unset,
+        content: str | Unset,
+        published: bool | Unset,
+        tags: list[str] | Unset,
     ) -> None:
         by, target = self.actor(actor), self.target("post", post)
-        fields = {"title": title, "content": content, "published": published}
+        fields = {"title": title, "content": content, "published": published, "tags": tags}
         given = {name: value for name, value in fields.items() if value is not UNSET}
         self.step(
             f"update_post(actor={by}, post={target}, {shown(given)})",
             lambda w: w.update_post.execute(
                 UpdatePostCommand(
-                    actor=by.on(w.ids), post_id=target.on(w.ids), title=title, content=content, published=published
+                    actor=by.on(w.ids),
+                    post_id=target.on(w.ids),
+                    title=title,
+                    content=content,
+                    published=published,
+                    tags=tags,
                 )
+            ),
+        )
+
+    @precondition(lambda self: self.has_actor())
+    @rule(actor=actors, post=refs, again=st.booleans())
+    def favorite_post(self, actor: int, post: Ref, again: bool) -> None:
+        by, target = self.actor(actor), self.target("post", post)
+
+        async def favorite(w: Wired) -> None:
+            command = FavoritePostCommand(actor=by.on(w.ids), post_id=target.on(w.ids))
+            for _ in range(2 if again else 1):
+                await w.favorite_post.execute(command)
+
+        self.step(f"favorite_post(actor={by}, post={target}, again={again})", favorite)
+
+    @precondition(lambda self: self.has_actor())
+    @rule(actor=actors, post=refs)
+    def unfavorite_post(self, actor: int, post: Ref) -> None:
+        by, target = self.actor(actor), self.target("post", post)
+        self.step(
+            f"unfavorite_post(actor={by}, post={target})",
+            lambda w: w.unfavorite_post.execute(FavoritePostCommand(actor=by.on(w.ids), post_id=target.on(w.ids))),
+        )
+
+    @precondition(lambda self: self.has_actor())
+    @rule(actor=actors, post=refs, comment=refs)
+    def delete_comment(self, actor: int, post: Ref, comment: Ref) -> None:
+        by, on_post, target = self.actor(actor), self.target("post", post), self.target("comment", comment)
+        self.step(
+            f"delete_comment(actor={by}, post={on_post}, comment={target})",
+            lambda w: w.delete_comment.execute(
+                DeleteCommentCommand(actor=by.on(w.ids), post_id=on_post.on(w.ids), comment_id=target.on(w.ids))
             ),
         )
 
