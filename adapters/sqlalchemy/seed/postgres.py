@@ -24,14 +24,20 @@ from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.seed.rows import (
     COMMENT_COLUMNS,
+    FAVORITE_COLUMNS,
     FOLLOW_COLUMNS,
     POST_COLUMNS,
+    POST_TAG_COLUMNS,
+    TAG_COLUMNS,
     USER_COLUMNS,
     Batch,
     SeedPlan,
     comment_batches,
+    favorite_batches,
     follow_batches,
     post_batches,
+    post_tag_batches,
+    tag_batches,
     user_batches,
 )
 from application.ports.security import PasswordHasher
@@ -41,7 +47,8 @@ DEMO_PASSWORD = "inkwell-demo"
 
 Progress = Callable[[str], None]
 
-_TABLES = ("users", "posts", "comments", "follows")
+# In the order they are copied: each after the tables its rows refer to.
+_TABLES = ("users", "posts", "comments", "follows", "tags", "post_tags", "favorites")
 # Emptied too: tokens refer to users.
 _EMPTIED = (*_TABLES, "access_tokens")
 
@@ -94,7 +101,8 @@ async def seed_demo_data(
     database_url: str, *, users: int, force: bool, hasher: PasswordHasher, progress: Progress
 ) -> SeedReport:
     """Fill the migrated database at ``database_url`` with ``users`` demo users and their
-    posts, comments and follows (see ``rows``), every password ``DEMO_PASSWORD``.
+    posts, comments, follows, tags and favourites (see ``rows``), every password
+    ``DEMO_PASSWORD``.
 
     Raises ``NotPostgres`` for any other database, and ``DatabaseNotEmpty`` when a user
     exists and ``force`` is false; with ``force`` every table is emptied first
@@ -132,6 +140,9 @@ async def _load(connection: Any, plan: SeedPlan, *, force: bool, report: SeedRep
         ("posts", POST_COLUMNS, post_batches(plan), plan.posts),
         ("comments", COMMENT_COLUMNS, comment_batches(plan), plan.comments),
         ("follows", FOLLOW_COLUMNS, follow_batches(plan), plan.follows),
+        ("tags", TAG_COLUMNS, tag_batches(plan), plan.tags),
+        ("post_tags", POST_TAG_COLUMNS, post_tag_batches(plan), plan.post_tags_expected),
+        ("favorites", FAVORITE_COLUMNS, favorite_batches(plan), plan.favorites),
     )
     for table, columns, batches, expected in loads:
         with report.phase(table):
@@ -146,7 +157,8 @@ async def _load(connection: Any, plan: SeedPlan, *, force: bool, report: SeedRep
             await connection.execute("SET LOCAL session_replication_role = origin")
             await _prove_foreign_keys(connection)
     with report.phase("sequences+analyze"):
-        for table in _TABLES:
+        # The links (post_tags, favorites) are keyed by their pair and have no sequence.
+        for table in (table for table, columns, *_ in loads if "id" in columns):
             await connection.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) FROM {table}"
             )
@@ -156,13 +168,19 @@ async def _load(connection: Any, plan: SeedPlan, *, force: bool, report: SeedRep
 async def _copy(
     connection: Any, table: str, columns: Sequence[str], batches: Iterator[Batch], expected: int, progress: Progress
 ) -> int:
+    """Copy ``batches`` into ``table``, telling ``progress`` at each tenth of about
+    ``expected`` rows and at the end."""
     written, reported, started = 0, 0, time.perf_counter()
+    told = False
     for batch in batches:
         await connection.copy_records_to_table(table, records=batch, columns=columns)
         written += len(batch)
-        if written * 10 // max(expected, 1) > reported or written == expected:
+        told = written * 10 // max(expected, 1) > reported
+        if told:
             reported = written * 10 // max(expected, 1)
             progress(f"{table}: {written:,} / {expected:,} rows ({time.perf_counter() - started:.1f}s)")
+    if not told:
+        progress(f"{table}: {written:,} rows ({time.perf_counter() - started:.1f}s)")
     return written
 
 
