@@ -1,5 +1,4 @@
-"""The caller of a route (required where auth is needed, optional on public reads), and the
-container of the running app.
+"""The caller of a route: required where auth is needed, optional on public reads.
 
 All are ``async def``: FastAPI runs a plain ``def`` dependency on a worker thread, a
 thread hop per request for work that never blocks.
@@ -7,25 +6,18 @@ thread hop per request for work that never blocks.
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 
 from application.auth import Actor
 from application.errors import NotAuthenticated
 from application.views import UserDTO
-from entrypoints.container import Container
+from entrypoints.http.use_cases import IdentifyCallerCase
 
 TOKEN_URL = "/api/v1/auth/token"
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
-
-
-def use_cases(request: Request) -> Container:
-    """The container of the app serving ``request``, where a route finds its use cases. A
-    plain call rather than a dependency: FastAPI solves every dependency on every request,
-    which cost a tenth of a read of one user (measured)."""
-    return cast(Container, request.app.state.container)
 
 
 async def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
@@ -37,8 +29,8 @@ async def bearer_token(token: Annotated[str | None, Depends(_bearer)]) -> str:
 BearerToken = Annotated[str, Depends(bearer_token)]
 
 
-async def current_user(token: BearerToken, request: Request) -> UserDTO:
-    return await use_cases(request).identify_caller().execute(token)
+async def current_user(token: BearerToken, identify: IdentifyCallerCase) -> UserDTO:
+    return await identify.execute(token)
 
 
 CurrentUser = Annotated[UserDTO, Depends(current_user)]
@@ -51,14 +43,14 @@ async def current_actor(user: CurrentUser) -> Actor:
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-async def optional_actor(token: Annotated[str | None, Depends(_bearer)], request: Request) -> Actor | None:
+async def optional_actor(token: Annotated[str | None, Depends(_bearer)], identify: IdentifyCallerCase) -> Actor | None:
     """The caller of a public read, or None for an anonymous one. A token only widens what
     the caller sees (drafts), so a missing, malformed, expired or revoked one reads as
     anonymous rather than failing; no Authorization header costs no database query."""
     if not token:
         return None
     try:
-        user = await use_cases(request).identify_caller().execute(token)
+        user = await identify.execute(token)
     except NotAuthenticated:
         return None
     return Actor.of(user)

@@ -6,7 +6,8 @@ a third of a read of one user, and more than the database's part (measured). Yet
 are plain: ``GET /api/v1/users/42``, ``?skip=20&limit=20``.
 
 So each GET route whose parameters are all simple (integers and booleans in its path or query,
-with the bounds their declarations give; the ``Request``; the optional viewer) is compiled
+with the bounds their declarations give; the ``Request``; the optional viewer; its use
+cases, resolved as FastAPI would) is compiled
 once into a ``DirectRoute``. A request it can take whole (every value spelt the plain way and
 within bounds, no credentials, no body) calls the route's own endpoint, and the answer or the
 error it raises is mapped by the app's own exception handlers. Anything else (a value to
@@ -32,6 +33,7 @@ from starlette.routing import BaseRoute
 from starlette.types import Receive, Scope, Send
 
 from entrypoints.http.dependencies import optional_actor
+from entrypoints.http.use_cases import Provided
 
 _MAX_DIGITS = 10
 _NOT_GIVEN = object()
@@ -89,8 +91,10 @@ class DirectRoute:
         query_values: list[_Value],
         viewer_name: str | None,
         request_name: str | None,
+        provided: dict[str, Provided],
     ) -> None:
         self.route = route
+        self._provided = provided
         self._path_values = path_values
         self._query_values = {value.name: value for value in query_values}
         self._viewer_name = viewer_name
@@ -110,6 +114,8 @@ class DirectRoute:
             arguments[name] = value.read(given.get(name))
         if self._request_name is not None:
             arguments[self._request_name] = request
+        for name, dependency in self._provided.items():
+            arguments[name] = dependency.resolve(request)
         return arguments
 
     async def __call__(self, arguments: Arguments) -> Response:
@@ -214,22 +220,27 @@ def compile_direct(route: BaseRoute) -> DirectRoute | None:
     path_values: list[_Value] = []
     query_values: list[_Value] = []
     viewer_name = request_name = None
+    provided: dict[str, Provided] = {}
     for name, parameter in inspect.signature(route.endpoint).parameters.items():
         annotation = hints.get(name)
         if annotation is Request:
             request_name = name
             continue
         base, metadata = _unpack(annotation)
-        if any(isinstance(item, Depends) for item in metadata):
-            if [item.dependency for item in metadata if isinstance(item, Depends)] != [optional_actor]:
+        dependencies = [item.dependency for item in metadata if isinstance(item, Depends)]
+        if dependencies:
+            if dependencies == [optional_actor]:
+                viewer_name = name
+            elif len(dependencies) == 1 and isinstance(dependencies[0], Provided):
+                provided[name] = dependencies[0]
+            else:
                 return None
-            viewer_name = name
             continue
         value = _value(name, base, metadata, parameter.default)
         if value is None:
             return None
         (path_values if name in path_names else query_values).append(value)
-    return DirectRoute(route, path_values, query_values, viewer_name, request_name)
+    return DirectRoute(route, path_values, query_values, viewer_name, request_name, provided)
 
 
 def _unpack(annotation: Any) -> tuple[Any, list[Any]]:

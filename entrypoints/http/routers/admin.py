@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from application.use_cases.deactivate_users import DeactivateUsersCommand
 from application.use_cases.import_users import ImportUsersCommand
 from application.use_cases.transfer_posts import TransferPostsCommand
-from entrypoints.http.dependencies import CurrentActor, use_cases
+from entrypoints.http.dependencies import CurrentActor
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
 from entrypoints.http.schemas import RequestBody
+from entrypoints.http.use_cases import DeactivateUsersCase, ImportUsersCase, TransferPostsCase
 from entrypoints.user_import import read_entry
 
 # Superusers only; every operation is a write that takes a body.
@@ -51,18 +52,20 @@ class ImportResponse(BaseModel):
 
 
 @router.post("/users/{user_id}/transfer-posts", response_model=TransferredResponse, responses=errors(404))
-async def transfer_posts(user_id: int, body: TransferPostsBody, actor: CurrentActor, request: Request) -> Response:
+async def transfer_posts(
+    user_id: int, body: TransferPostsBody, actor: CurrentActor, case: TransferPostsCase
+) -> Response:
     command = TransferPostsCommand(actor=actor, from_user_id=user_id, to_user_id=body.to_user_id)
-    return JSONBytes({"transferred": await use_cases(request).transfer_posts().execute(command)})
+    return JSONBytes({"transferred": await case.execute(command)})
 
 
 @router.post("/users/deactivate", response_model=DeactivatedResponse)
-async def deactivate_users(body: DeactivateBody, actor: CurrentActor, request: Request) -> Response:
+async def deactivate_users(body: DeactivateBody, actor: CurrentActor, case: DeactivateUsersCase) -> Response:
     command = DeactivateUsersCommand(actor=actor, user_ids=body.user_ids)
-    return JSONBytes({"deactivated": await use_cases(request).deactivate_users().execute(command)})
+    return JSONBytes({"deactivated": await case.execute(command)})
 
 
 @router.post("/users/import", response_model=ImportResponse)
-async def import_users(body: ImportBody, actor: CurrentActor, request: Request) -> Response:
+async def import_users(body: ImportBody, actor: CurrentActor, case: ImportUsersCase) -> Response:
     command = ImportUsersCommand(actor=actor, entries=[read_entry(raw) for raw in body.users])
-    return JSONBytes(await use_cases(request).import_users().execute(command))
+    return JSONBytes(await case.execute(command))

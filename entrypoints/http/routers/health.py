@@ -7,9 +7,9 @@ from fastapi import APIRouter, Request
 
 from application.ports.database import Database
 from entrypoints.container import Container, replica_router
-from entrypoints.http.dependencies import use_cases
 from entrypoints.http.openapi import HEALTH_RESPONSES
 from entrypoints.http.responses import JSONBytes
+from entrypoints.http.use_cases import running_container
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger("inkwell.health")
@@ -44,7 +44,7 @@ async def _answer(container: Container) -> JSONBytes:
 async def health(request: Request) -> JSONBytes:
     """200 when ``SELECT 1`` on the primary answers within 2 s, else 503. With a replica
     configured, ``replica`` says whether it answers too."""
-    return await _answer(use_cases(request))
+    return await _answer(running_container(request))
 
 
 @router.get("/health/live", response_model=dict[str, str])
@@ -58,4 +58,4 @@ async def ready(request: Request) -> JSONBytes:
     """Like /health, and 503 while the service is starting or draining."""
     if not getattr(request.app.state, "ready", False):
         return JSONBytes({"status": "unavailable", "database": "not ready"}, status_code=503)
-    return await _answer(use_cases(request))
+    return await _answer(running_container(request))

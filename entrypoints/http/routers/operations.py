@@ -8,9 +8,10 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from application.errors import PermissionDenied
 from application.views import PoolStatus
 from entrypoints.container import pool_statuses, replica_states
-from entrypoints.http.dependencies import CurrentActor, use_cases
+from entrypoints.http.dependencies import CurrentActor
 from entrypoints.http.openapi import errors
 from entrypoints.http.responses import JSONBytes
+from entrypoints.http.use_cases import running_container
 
 router = APIRouter(tags=["operations"])
 POOL_FIELDS = ("size", "checked_in", "checked_out", "overflow")
@@ -34,7 +35,7 @@ async def pool(actor: CurrentActor, request: Request) -> Response:
     and how far behind the primary it was."""
     if not actor.is_superuser:
         raise PermissionDenied()
-    container = use_cases(request)
+    container = running_container(request)
     statuses = pool_statuses(container)
     answer: dict[str, object] = {"primary": _public(statuses["primary"]), "replica": _public(statuses.get("replica"))}
     states = replica_states(container)
