@@ -40,6 +40,16 @@ class Conflict(ApplicationError):
 
 class EmailOrUsernameTaken(Conflict):
     default_message = "Email or username already taken"
+    field: str | None = None
+    """Which one is taken ("email" or "username"), where the store says."""
+
+
+class EmailTaken(EmailOrUsernameTaken):
+    field = "email"
+
+
+class UsernameTaken(EmailOrUsernameTaken):
+    field = "username"
 
 
 class AlreadyFollowing(Conflict):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
-from application.errors import EmailOrUsernameTaken, SlugTaken
+from application.errors import EmailTaken, SlugTaken, UsernameTaken
 from application.ports.database import Database
 from application.views import PoolStatus
 from domain.comments import Comment
@@ -64,8 +64,10 @@ class Tables:
         users = list(self.users.values()) + ([candidate] if candidate is not None else [])
         for user in users:
             email = fold_case(user.email)
-            if email in emails or user.username in usernames:
-                raise EmailOrUsernameTaken()
+            if email in emails:
+                raise EmailTaken()
+            if user.username in usernames:
+                raise UsernameTaken()
             emails.add(email)
             usernames.add(user.username)
 

@@ -17,20 +17,21 @@ from application.errors import (
     CommitOutcomeUnknown,
     ConcurrentChange,
     ConnectionLost,
-    EmailOrUsernameTaken,
+    EmailTaken,
     PoolExhausted,
     PostNotFound,
     SlugTaken,
     StorageTimeout,
     StorageUnavailable,
+    UsernameTaken,
     UserNotFound,
 )
 
 # PostgreSQL names the violated constraint; SQLite names an expression index, or the
 # columns of a plain one, in its message.
 _UNIQUE_RULES: tuple[tuple[tuple[str, ...], type[ApplicationError]], ...] = (
-    (("uq_users_email_lower",), EmailOrUsernameTaken),
-    (("uq_users_username", "users.username"), EmailOrUsernameTaken),
+    (("uq_users_email_lower",), EmailTaken),
+    (("uq_users_username", "users.username"), UsernameTaken),
     (("uq_follows_follower_id_followee_id", "follows.follower_id, follows.followee_id"), AlreadyFollowing),
     (("uq_posts_slug", "posts.slug"), SlugTaken),
 )

@@ -19,6 +19,10 @@ from domain.users import User
 class EmailOrUsernameRegistered(EmailOrUsernameTaken):
     default_message = "Email or username already registered"
 
+    def __init__(self, field: str | None) -> None:
+        super().__init__()
+        self.field = field
+
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterUserCommand:
@@ -27,10 +31,13 @@ class RegisterUserCommand:
     password: str
     full_name: str | None = None
     is_superuser: bool = False
+    welcome_post: bool = True
+    """Whether the user starts with a published welcome post."""
 
 
 class RegisterUser:
-    """Create a user and their published welcome post in one transaction; with
+    """Create a user and (unless the command says not to) their published welcome post in
+    one transaction; with
     ``execute_and_log_in``, an access token for them in the same transaction too (as
     ``Authenticate`` would issue, without hashing the password twice).
 
@@ -76,7 +83,8 @@ class RegisterUser:
             )
             await uow.users.add(user)
             assert user.id is not None
-            await uow.posts.add(Post.welcome(author_id=user.id, username=user.username, now=now))
+            if command.welcome_post:
+                await uow.posts.add(Post.welcome(author_id=user.id, username=user.username, now=now))
             if secret is not None:
                 await uow.tokens.add(token_for(secret, user.id, now, self._token_ttl))
             await uow.commit()
@@ -84,8 +92,8 @@ class RegisterUser:
 
         try:
             user = UserDTO.from_entity(await in_transaction(self._uow_factory, register))
-        except EmailOrUsernameTaken:
-            raise EmailOrUsernameRegistered() from None
+        except EmailOrUsernameTaken as taken:
+            raise EmailOrUsernameRegistered(taken.field) from None
         issued = (
             None
             if secret is None
