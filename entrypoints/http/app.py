@@ -26,6 +26,7 @@ from entrypoints.http.errors import install_error_handlers
 from entrypoints.http.metrics import CountCollector, Metrics, ReplicaCollector
 from entrypoints.http.middleware import Edge
 from entrypoints.http.routers import admin, auth, health, operations, posts, users
+from entrypoints.realworld.routes import realworld_routes
 from entrypoints.startup import wait_for_database
 
 logger = logging.getLogger("inkwell")
@@ -84,7 +85,8 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
     # match through a nested router per request (a fifth of a read of one user, measured).
     # Each route carries its prefix, tags and responses from its router already.
     modules = (users, posts, auth, admin, operations, health)
-    app.router.routes[:0] = [route for module in modules for route in module.router.routes]
+    v1 = [route for module in modules for route in module.router.routes]
+    app.router.routes[:0] = v1 + realworld_routes()
     settings = container.settings()
     direct = (lambda: DirectRoutes(app)) if direct_reads else None
     app.add_middleware(
@@ -95,8 +97,9 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origin_list,
-            allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", request_ids.HEADER],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            # X-Requested-With: RealWorld front ends send it.
+            allow_headers=["Authorization", "Content-Type", "X-Requested-With", request_ids.HEADER],
             expose_headers=[request_ids.HEADER, "Link", "Retry-After"],
         )
     if replica_router(container) is not None:

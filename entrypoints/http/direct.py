@@ -209,8 +209,9 @@ def _has_credentials(scope: Scope) -> bool:
 
 def compile_direct(route: BaseRoute) -> DirectRoute | None:
     """A ``DirectRoute`` for a GET ``APIRoute`` whose parameters are all simple and whose
-    coroutine answers a ready ``Response`` (nothing for FastAPI to serialize), else None."""
-    if not isinstance(route, APIRoute) or route.methods != {"GET"} or not inspect.iscoroutinefunction(route.endpoint):
+    coroutine answers a ready ``Response`` (nothing for FastAPI to serialize), else None.
+    A route of its own class (RealWorld's) answers its errors itself, so FastAPI serves it."""
+    if type(route) is not APIRoute or route.methods != {"GET"} or not inspect.iscoroutinefunction(route.endpoint):
         return None
     hints = typing.get_type_hints(route.endpoint, include_extras=True)
     answer = hints.get("return")
