@@ -3,6 +3,7 @@ that matches the metadata the adapter maps (autogenerate finds nothing to do).""
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -184,3 +185,23 @@ def test_existing_posts_get_unique_slugs_from_their_titles(fresh_url: str) -> No
         "post",
         "hello-world-5",
     ]
+
+
+def test_a_post_written_without_a_slug_gets_a_random_unique_one(fresh_url: str) -> None:
+    alembic(fresh_url, command.upgrade, "head")
+
+    def write_posts(connection: Connection) -> list[str]:
+        connection.execute(
+            text("INSERT INTO users (id, email, username, hashed_password) VALUES (1, 'a@example.com', 'a', 'x')")
+        )
+        for post_id in range(1, 4):
+            connection.execute(
+                text("INSERT INTO posts (id, title, content, author_id) VALUES (:id, 'Same', 'body', 1)"),
+                {"id": post_id},
+            )
+        connection.commit()
+        return list(connection.execute(text("SELECT slug FROM posts ORDER BY id")).scalars())
+
+    slugs = on_connection(fresh_url, write_posts)
+    assert len(set(slugs)) == 3
+    assert all(re.fullmatch(r"post-[0-9a-f]{16}", slug) for slug in slugs), slugs
