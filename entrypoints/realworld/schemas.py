@@ -4,15 +4,24 @@ written from the use cases' read models."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from application.views import AccountDTO, ArticleCommentDTO, ArticleDTO, AuthorDTO
 from domain.posts import DESCRIPTION_MAX_LENGTH
 from domain.tags import TAG_MAX_LENGTH
 from domain.users import BIO_MAX_LENGTH, IMAGE_MAX_LENGTH
-from entrypoints.http.schemas import CommentContent, Email, Omittable, Password, PostContent, PostTitle, Username
+from entrypoints.http.schemas import (
+    CommentContent,
+    Email,
+    Omittable,
+    Password,
+    PostContent,
+    PostTitle,
+    RequestBody,
+    Username,
+)
 
 Bio = Annotated[str, StringConstraints(max_length=BIO_MAX_LENGTH)]
 Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX_LENGTH)]
@@ -20,13 +29,9 @@ Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH
 Tag = Annotated[str, StringConstraints(max_length=TAG_MAX_LENGTH)]
 
 
-class _Body(BaseModel):
-    # Strict types (0 is no string); keys RealWorld clients add on their own are ignored.
-    model_config = ConfigDict(strict=True)
-
-    def given(self) -> dict[str, Any]:
-        """The fields the client sent, for partial updates."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
+class _Body(RequestBody):
+    # Strict types, as on /api/v1; but keys RealWorld clients add on their own are ignored.
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class NewUser(_Body):
@@ -66,7 +71,7 @@ class NewArticle(_Body):
     title: PostTitle
     description: Description
     body: PostContent
-    tagList: list[Tag] = []  # noqa: N815 - RealWorld's name
+    tagList: list[Tag] = Field(default_factory=list)  # noqa: N815 - RealWorld's name
 
 
 class NewArticleRequest(_Body):
