@@ -57,6 +57,11 @@ async def test_seeds_the_promised_rows_and_keeps_the_schema(fresh_url: str, hash
         schema_before = await connection.fetch(SCHEMA)
         await seed(fresh_url, hasher)
         assert await counts(connection) == COUNTS
+        not_vacuumed = await connection.fetch(
+            "SELECT relname FROM pg_class WHERE relname = ANY($1::text[]) AND relallvisible < relpages",
+            [*COUNTS, "post_tags"],
+        )
+        assert not_vacuumed == [], "vacuumed: index-only scans need not visit the tables"
         assert await connection.fetchval("SELECT count(*) FROM follows WHERE follower_id = followee_id") == 0
         assert (
             await connection.fetchval(
