@@ -8,7 +8,7 @@ published posts only, so the feed's page, its tags and its count read the index 
 of 1,000 authors (2,696 published posts): the feed's count read 3,014 buffers in 2.5-2.8 ms
 through this index, 4,068 in 6.3-6.5 ms through the plain one; and where the statistics
 guessed more followees, the visits priced in made the planner start parallel workers for
-each of the feed's three statements (10-15 ms each at first).
+each of the feed's three statements (8.5-15 ms each).
 
 Revision ID: 0005
 Revises: 0004
