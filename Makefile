@@ -45,7 +45,9 @@ superuser: install
 	$(BIN)/python -m entrypoints.cli users create-superuser --email "$(EMAIL)" --username "$(USERNAME)"
 
 ## seed: make seed USERS=N [FORCE=1] fills the migrated PostgreSQL database at DATABASE_URL with
-## N demo users, 3 posts, 3 comments and 10 follows each, password inkwell-demo; FORCE=1 empties it first
+## N demo users, 3 posts (1-4 of 1,000 skewed tags each), 3 comments, 10 follows and 5 favourites
+## each, and the user feedreader (id N) following 1,000 authors; password inkwell-demo; FORCE=1
+## empties it first
 seed: install
 	$(BIN)/python -m entrypoints.cli seed --users "$(USERS)" $(if $(FORCE),--force)
 

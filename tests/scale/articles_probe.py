@@ -1,0 +1,200 @@
+"""The article reads, one at a time: the slowest and the median of 30 for each, read
+through the service's own ``SqlAlchemyArticleReader`` (built by ``entrypoints.container``
+from ``DATABASE_URL``, as the service builds it), so the statements timed are the ones served.
+
+    DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/inkwell_seed_articles_1m \\
+        python -m tests.scale.articles_probe [--repeat 30] [--explain]
+
+Meant for a database filled by ``make seed USERS=N`` (then VACUUMed, as after any bulk
+load: index-only scans need the visibility map): the user ``feedreader`` follows 1,000
+authors; tag 1 is the most used, on about 5% of the posts, tag 100 on about 0.5%, tag 500 on
+about 0.1% (``seed.rows.TAG_SKEW``). Every read is asked for by ``feedreader``, so whether
+they follow each author and favour each article is answered too. Times are of the reader's
+call (its three statements on a pooled connection, the first call included), without HTTP.
+``--explain`` prints EXPLAIN ANALYZE of each read's statements once, after the timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Executable
+
+from adapters.sqlalchemy.article_readers import SqlAlchemyArticleReader
+from adapters.sqlalchemy.rows import DriverRows, Row, Rows, Statements
+from adapters.sqlalchemy.seed.rows import FEED_READER
+from application.ports.readers import ArticleReader
+from application.queries import ArticleFilter, Page
+from application.views import ArticlePageDTO
+from entrypoints.container import Container
+
+PAGE = 20
+
+Read = Callable[[ArticleReader], Awaitable[ArticlePageDTO]]
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    slowest_ms: float
+    median_ms: float
+    articles: int
+    count: int
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Whom and what the reads are about, looked up once."""
+
+    reader_id: int
+    tags: dict[int, str]
+    """Tag ids 1, 100 and 500 (most used first), by id."""
+    author: str
+    fan: str
+
+
+async def subjects(container: Container) -> Subjects:
+    """The feed reader, tags 1, 100 and 500 (the seed's most used, its hundredth and its
+    five hundredth), and the middle user as the author and the fan."""
+    async with container.primary_database().engine.connect() as connection:
+        reader_id = (
+            await connection.execute(text("SELECT id FROM users WHERE username = :name"), {"name": FEED_READER})
+        ).scalar_one()
+        found = await connection.execute(text("SELECT id, name FROM tags WHERE id IN (1, 100, 500)"))
+        tags: dict[int, str] = {row.id: row.name for row in found}
+        middle = await connection.execute(text("SELECT username FROM users WHERE id = :id"), {"id": reader_id // 2})
+        someone = middle.scalar_one()
+    return Subjects(reader_id=reader_id, tags=tags, author=someone, fan=someone)
+
+
+def reads(about: Subjects) -> list[tuple[str, Read]]:
+    viewer = about.reader_id
+    first, at_200 = Page(limit=PAGE), Page(skip=200, limit=PAGE)
+    return [
+        ("feed of feedreader, first page", lambda articles: articles.feed(viewer, first)),
+        ("feed of feedreader, offset 200", lambda articles: articles.feed(viewer, at_200)),
+        *(
+            (f"tag {name!r} (tag {tag_id}), first page", _tagged(name, first, viewer))
+            for tag_id, name in sorted(about.tags.items())
+        ),
+        (
+            f"author {about.author!r}",
+            lambda articles: articles.list_page(ArticleFilter(author=about.author), first, viewer_id=viewer),
+        ),
+        (
+            f"favorited by {about.fan!r}",
+            lambda articles: articles.list_page(ArticleFilter(favorited_by=about.fan), first, viewer_id=viewer),
+        ),
+    ]
+
+
+def _tagged(tag: str, page: Page, viewer: int) -> Read:
+    return lambda articles: articles.list_page(ArticleFilter(tag=tag), page, viewer_id=viewer)
+
+
+async def measure(reader: ArticleReader, name: str, read: Read, repeat: int) -> Timing:
+    durations = []
+    found = ArticlePageDTO(articles=[], count=0)
+    for _ in range(repeat):
+        started = time.perf_counter()
+        found = await read(reader)
+        durations.append((time.perf_counter() - started) * 1000)
+    if not found.articles:
+        raise SystemExit(f"{name}: an empty page; is the database seeded (make seed)?")
+    return Timing(name, max(durations), statistics.median(durations), len(found.articles), found.count)
+
+
+async def main(repeat: int, explain: bool) -> int:
+    container = Container()
+    try:
+        about = await subjects(container)
+        reader: ArticleReader = container.article_reader()
+        chosen = reads(about)
+        timings = [await measure(reader, name, read, repeat) for name, read in chosen]
+        width = max(len(timing.name) for timing in timings)
+        print(f"{'read':<{width}}  {'slowest ms':>10}  {'median ms':>9}  {'page':>4}  {'count':>7}")
+        for timing in timings:
+            print(
+                f"{timing.name:<{width}}  {timing.slowest_ms:>10.1f}  {timing.median_ms:>9.1f}"
+                f"  {timing.articles:>4}  {timing.count:>7,}"
+            )
+        if explain:
+            await explain_reads(container, chosen)
+    finally:
+        await container.primary_database().dispose()
+    return 0
+
+
+class ExplainingRows(Rows):
+    """The driver path's rows, each statement run under EXPLAIN ANALYZE first (printed)."""
+
+    def __init__(self, connection: Any, statements: Statements) -> None:
+        self._connection = connection
+        self._statements = statements
+        self._rows = DriverRows(connection, statements)
+
+    async def _explain(self, statement: Executable, parameters: Mapping[str, Any] | None) -> None:
+        compiled = self._statements.compiled(statement)
+        arguments = compiled.arguments(parameters)
+        plan = await self._connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {compiled.sql}", *arguments)
+        print(f"{compiled.sql}\n-- arguments {arguments}")
+        print("\n".join(line[0] for line in plan), end="\n\n")
+
+    async def all(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Row]:
+        await self._explain(statement, parameters)
+        return await self._rows.all(statement, parameters)
+
+    async def first(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Row | None:
+        await self._explain(statement, parameters)
+        return await self._rows.first(statement, parameters)
+
+
+class ExplainingConnections:
+    """``replicas.ReadConnections`` on one asyncpg connection of its own."""
+
+    def __init__(self, connection: Any, statements: Statements) -> None:
+        self._connection = connection
+        self._statements = statements
+
+    @asynccontextmanager
+    async def _rows(self) -> AsyncIterator[Rows]:
+        yield ExplainingRows(self._connection, self._statements)
+
+    def rows(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Rows]:
+        return self._rows()
+
+    def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        raise NotImplementedError("the article reader reads through rows()")
+
+
+async def explain_reads(container: Container, chosen: list[tuple[str, Read]]) -> None:
+    database = container.primary_database()
+    url = make_url(container.settings().database_url).set(drivername="postgresql")
+    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        reader = SqlAlchemyArticleReader(ExplainingConnections(connection, Statements(database.engine.dialect)))
+        for name, read in chosen:
+            print(f"\n## {name}\n")
+            await read(reader)
+    finally:
+        await connection.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m tests.scale.articles_probe", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=30, help="calls per read")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each read's statements once")
+    arguments = parser.parse_args()
+    sys.exit(asyncio.run(main(arguments.repeat, arguments.explain)))
