@@ -10,23 +10,22 @@ search reads its trigram indexes."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg
 import pytest
 from sqlalchemy import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
-from sqlalchemy.sql import Executable
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sqlalchemy.article_readers import SqlAlchemyArticleReader
 from adapters.sqlalchemy.readers import SqlAlchemyPostReader, SqlAlchemyUserReader
-from adapters.sqlalchemy.rows import DriverRows, Row, Rows, Statements
+from adapters.sqlalchemy.rows import Statements
 from application.auth import Actor
 from application.queries import ArticleFilter, Page, PostFilter
 from application.views import ArticlePageDTO
 from tests.conftest import migrated_postgres_database, run_in_thread
+from tests.explaining import ExplainingConnections
 
 pytestmark = pytest.mark.postgres
 
@@ -92,58 +91,26 @@ async def _fill(url: str) -> None:
         await connection.close()
 
 
-class ExplainingRows(Rows):
-    """The driver path's rows, each statement EXPLAINed (with its arguments) before it runs."""
-
-    def __init__(self, connection: Any, statements: Statements, plans: list[dict[str, Any]]) -> None:
-        self._connection = connection
-        self._statements = statements
-        self._rows = DriverRows(connection, statements)
-        self.plans = plans
-
-    async def _explain(self, statement: Executable, parameters: Mapping[str, Any] | None) -> None:
-        compiled = self._statements.compiled(statement)
-        found = await self._connection.fetchval(
-            f"EXPLAIN (FORMAT JSON) {compiled.sql}", *compiled.arguments(parameters)
-        )
-        self.plans.append({"sql": compiled.sql, "plan": json.loads(found)[0]["Plan"]})
-
-    async def all(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Row]:
-        await self._explain(statement, parameters)
-        return await self._rows.all(statement, parameters)
-
-    async def first(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Row | None:
-        await self._explain(statement, parameters)
-        return await self._rows.first(statement, parameters)
-
-
-class ExplainingConnections:
-    """A reader's connections (``replicas.ReadConnections``): one asyncpg connection whose
-    every statement is explained; ``plans`` holds what PostgreSQL chose."""
+class RecordedPlans(ExplainingConnections):
+    """Explaining connections that keep what PostgreSQL chose for each statement in ``plans``."""
 
     def __init__(self, connection: Any, dialect: Dialect) -> None:
-        self._connection = connection
-        self._statements = Statements(dialect)
         self.plans: list[dict[str, Any]] = []
 
-    @asynccontextmanager
-    async def _rows(self) -> AsyncIterator[Rows]:
-        yield ExplainingRows(self._connection, self._statements, self.plans)
+        async def record(sql: str, arguments: Sequence[Any]) -> None:
+            found = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *arguments)
+            self.plans.append({"sql": sql, "plan": json.loads(found)[0]["Plan"]})
 
-    def rows(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Rows]:
-        return self._rows()
-
-    def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]:
-        raise NotImplementedError("the lists read through rows()")
+        super().__init__(connection, Statements(dialect), record)
 
 
 @pytest.fixture
-async def explaining(filled_url: str) -> AsyncIterator[ExplainingConnections]:
+async def explaining(filled_url: str) -> AsyncIterator[RecordedPlans]:
     engine = create_async_engine(filled_url)  # for its dialect, as the service compiles with
     await engine.dispose()
     connection = await asyncpg.connect(_driver_url(filled_url))
     try:
-        yield ExplainingConnections(connection, engine.dialect)
+        yield RecordedPlans(connection, engine.dialect)
     finally:
         await connection.close()
 
@@ -196,7 +163,7 @@ INDEXES_OF = {
 
 @pytest.mark.parametrize("name", LISTS)
 async def test_a_deep_page_of_each_list_reads_indexes_and_no_table_of_users_or_posts_whole(
-    explaining: ExplainingConnections, name: str
+    explaining: RecordedPlans, name: str
 ) -> None:
     users, posts = SqlAlchemyUserReader(explaining), SqlAlchemyPostReader(explaining)
 
@@ -209,9 +176,7 @@ async def test_a_deep_page_of_each_list_reads_indexes_and_no_table_of_users_or_p
 
 
 @pytest.mark.parametrize(("query", "matches"), [("no-one-is-called-this", 0), ("user12345", 1)])
-async def test_the_search_reads_the_trigram_indexes(
-    explaining: ExplainingConnections, query: str, matches: int
-) -> None:
+async def test_the_search_reads_the_trigram_indexes(explaining: RecordedPlans, query: str, matches: int) -> None:
     found = await SqlAlchemyUserReader(explaining).search(query, Page(limit=20))
 
     assert len(found) == matches
@@ -254,7 +219,7 @@ ARTICLE_INDEXES_OF: dict[str, list[set[str]]] = {
 
 @pytest.mark.parametrize("name", ARTICLE_LISTS)
 async def test_a_deep_page_of_articles_reads_indexes_and_no_table_of_users_or_posts_whole(
-    explaining: ExplainingConnections, name: str
+    explaining: RecordedPlans, name: str
 ) -> None:
     """All three statements of the page: the page, its tags, and the size of the list."""
     found: ArticlePageDTO = await ARTICLE_LISTS[name](SqlAlchemyArticleReader(explaining))

@@ -21,24 +21,22 @@ import asyncio
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Executable
 
 from adapters.sqlalchemy.article_readers import SqlAlchemyArticleReader
-from adapters.sqlalchemy.rows import DriverRows, Row, Rows, Statements
+from adapters.sqlalchemy.rows import Statements
 from adapters.sqlalchemy.seed.rows import FEED_READER
 from application.ports.readers import ArticleReader
 from application.queries import ArticleFilter, Page
 from application.views import ArticlePageDTO
 from entrypoints.container import Container
+from tests.explaining import ExplainingConnections
 
 PAGE = 20
 
@@ -137,54 +135,18 @@ async def main(repeat: int, explain: bool) -> int:
     return 0
 
 
-class ExplainingRows(Rows):
-    """The driver path's rows, each statement run under EXPLAIN ANALYZE first (printed)."""
-
-    def __init__(self, connection: Any, statements: Statements) -> None:
-        self._connection = connection
-        self._statements = statements
-        self._rows = DriverRows(connection, statements)
-
-    async def _explain(self, statement: Executable, parameters: Mapping[str, Any] | None) -> None:
-        compiled = self._statements.compiled(statement)
-        arguments = compiled.arguments(parameters)
-        plan = await self._connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {compiled.sql}", *arguments)
-        print(f"{compiled.sql}\n-- arguments {arguments}")
-        print("\n".join(line[0] for line in plan), end="\n\n")
-
-    async def all(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Row]:
-        await self._explain(statement, parameters)
-        return await self._rows.all(statement, parameters)
-
-    async def first(self, statement: Executable, parameters: Mapping[str, Any] | None = None) -> Row | None:
-        await self._explain(statement, parameters)
-        return await self._rows.first(statement, parameters)
-
-
-class ExplainingConnections:
-    """``replicas.ReadConnections`` on one asyncpg connection of its own."""
-
-    def __init__(self, connection: Any, statements: Statements) -> None:
-        self._connection = connection
-        self._statements = statements
-
-    @asynccontextmanager
-    async def _rows(self) -> AsyncIterator[Rows]:
-        yield ExplainingRows(self._connection, self._statements)
-
-    def rows(self, *, consistent: bool = False) -> AbstractAsyncContextManager[Rows]:
-        return self._rows()
-
-    def read_one(self) -> AbstractAsyncContextManager[AsyncConnection]:
-        raise NotImplementedError("the article reader reads through rows()")
-
-
 async def explain_reads(container: Container, chosen: list[tuple[str, Read]]) -> None:
     database = container.primary_database()
     url = make_url(container.settings().database_url).set(drivername="postgresql")
     connection = await asyncpg.connect(url.render_as_string(hide_password=False))
     try:
-        reader = SqlAlchemyArticleReader(ExplainingConnections(connection, Statements(database.engine.dialect)))
+
+        async def show(sql: str, arguments: Sequence[Any]) -> None:
+            plan = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", *arguments)
+            print(f"{sql}\n-- arguments {list(arguments)}")
+            print("\n".join(line[0] for line in plan), end="\n\n")
+
+        reader = SqlAlchemyArticleReader(ExplainingConnections(connection, Statements(database.engine.dialect), show))
         for name, read in chosen:
             print(f"\n## {name}\n")
             await read(reader)
