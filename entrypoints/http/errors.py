@@ -38,27 +38,29 @@ STATUS_BY_ERROR: tuple[tuple[type[ApplicationError], int], ...] = (
     (TooManyLoginAttempts, 429),
     (StorageUnavailable, 503),
 )
-_BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 RETRY_AFTER_SECONDS = "2"
-_RETRY_LATER = {"Retry-After": RETRY_AFTER_SECONDS}
-_HEADERS_BY_STATUS = {401: _BEARER_CHALLENGE, 503: _RETRY_LATER}
 
 
 def _application_error(_request: Request, error: Exception) -> JSONBytes:
     for error_type, status in STATUS_BY_ERROR:
         if isinstance(error, error_type):
-            if status == 503:  # the store's trouble, not the client's: worth a line in the log
-                logger.warning("storage unavailable: %s (%r)", error.__class__.__name__, error.__cause__)
-            return JSONBytes({"detail": str(error)}, status_code=status, headers=_headers(status, error))
+            headers = error_headers(status, error, scheme="Bearer")
+            return JSONBytes({"detail": str(error)}, status_code=status, headers=headers)
     logger.error("unmapped application error %r", error)
     return JSONBytes({"detail": str(error)}, status_code=400)
 
 
-def _headers(status: int, error: ApplicationError) -> dict[str, str] | None:
-    """How to authenticate (401), or when to come back (429, 503)."""
+def error_headers(status: int, error: ApplicationError, *, scheme: str) -> dict[str, str] | None:
+    """How to authenticate (401, in ``scheme``), or when to come back (429, 503); a 503,
+    the store's trouble and not the client's, is worth a line in the log too."""
     if isinstance(error, TooManyLoginAttempts):
         return {"Retry-After": str(error.retry_after_seconds)}
-    return _HEADERS_BY_STATUS.get(status)
+    if status == 401:
+        return {"WWW-Authenticate": scheme}
+    if status == 503:
+        logger.warning("storage unavailable: %s (%r)", error.__class__.__name__, error.__cause__)
+        return {"Retry-After": RETRY_AFTER_SECONDS}
+    return None
 
 
 def _domain_rule(_request: Request, error: Exception) -> JSONBytes:

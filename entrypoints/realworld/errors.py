@@ -4,7 +4,6 @@ so ``/api/v1``'s shapes, installed on the app, stay as they are."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -26,10 +25,8 @@ from application.errors import (
     TooManyLoginAttempts,
 )
 from domain.errors import DomainError, InvalidValue
-from entrypoints.http.errors import RETRY_AFTER_SECONDS
+from entrypoints.http.errors import error_headers
 from entrypoints.http.responses import JSONBytes
-
-logger = logging.getLogger("inkwell.realworld")
 
 Messages = dict[str, list[str]]
 
@@ -57,18 +54,12 @@ def answer(status: int, errors: Messages, headers: dict[str, str] | None = None)
 def _application_error(error: ApplicationError) -> JSONBytes:
     status = next((status for kind, status in _STATUS_BY_ERROR if isinstance(error, kind)), 422)
     if isinstance(error, EmailOrUsernameTaken):
-        return answer(422, {error.field or "email or username": ["has already been taken"]})
-    if isinstance(error, InvalidCredentials):
-        return answer(401, {"email or password": ["is invalid"]}, {"WWW-Authenticate": "Token"})
-    headers = None
-    if status == 401:
-        headers = {"WWW-Authenticate": "Token"}
-    elif isinstance(error, TooManyLoginAttempts):
-        headers = {"Retry-After": str(error.retry_after_seconds)}
-    elif status == 503:
-        logger.warning("storage unavailable: %s (%r)", error.__class__.__name__, error.__cause__)
-        headers = {"Retry-After": RETRY_AFTER_SECONDS}
-    return answer(status, {"body": [str(error)]}, headers)
+        errors = {error.field or "email or username": ["has already been taken"]}
+    elif isinstance(error, InvalidCredentials):
+        errors = {"email or password": ["is invalid"]}
+    else:
+        errors = {"body": [str(error)]}
+    return answer(status, errors, error_headers(status, error, scheme="Token"))
 
 
 def _validation_error(error: RequestValidationError) -> JSONBytes:
