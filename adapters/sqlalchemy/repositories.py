@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Result, Table, delete, insert, select, update
+from sqlalchemy import CursorResult, Insert, Result, Table, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
@@ -128,7 +128,8 @@ class SqlAlchemyPostRepository(PostRepository):
         return await self._session.get(Post, post_id)
 
     async def delete(self, post_id: int) -> bool:
-        # Comments, tags and favourites go with the post through ON DELETE CASCADE.
+        # Comments and favourites go with the post through ON DELETE CASCADE; its taggings
+        # go first, by a trigger that counts them out of their tags (migration 0007).
         if not is_storable_id(post_id):
             return False
         return _rowcount(await self._session.execute(delete(posts).where(posts.c.id == post_id))) == 1
@@ -150,25 +151,44 @@ class SqlAlchemyPostRepository(PostRepository):
             await self._session.execute(insert(posts), rows)
 
     async def set_tags(self, post_id: int, new_tags: Sequence[str]) -> None:
-        # Checked first, as SQLite names no foreign key; a post deleted after the check fails
-        # its foreign key on PostgreSQL, named by storage_errors.
-        if not is_storable_id(post_id) or await self._session.get(Post, post_id) is None:
+        # Checked first, as SQLite names no foreign key.
+        if not is_storable_id(post_id):
             raise PostNotFound()
-        with storage_errors():
+        # Each tagging moves its tag's count of articles (migration 0007's triggers), and a
+        # change of the post's published flag, flushed at commit, moves them all: so the
+        # post, then every tag whose count may move, are locked first, in that order, and
+        # nothing is flushed before. Retags and publishes of posts that share tags then wait
+        # for each other instead of locking the counts in crossed orders into a deadlock.
+        with storage_errors(), self._session.no_autoflush:
+            # Until commit: retags of one post run one after the other (the second replaces
+            # the first's tags rather than colliding with them), and a deletion waits.
+            locked = select(posts.c.id).where(posts.c.id == post_id).with_for_update(key_share=True)
+            if (await self._session.execute(locked)).first() is None:
+                raise PostNotFound()
+            if new_tags:
+                # Tags are shared and never deleted: one that another transaction is creating
+                # now is waited for, then skipped; in name order, so two waits cannot cross.
+                names = [{"name": name} for name in sorted(new_tags)]
+                await self._session.execute(_insert_ignoring_duplicates(self._session, tags, "name"), names)
+            counted = (
+                select(tags.c.name, tags.c.id)
+                .where(
+                    or_(
+                        tags.c.name.in_(list(new_tags)),
+                        tags.c.id.in_(select(post_tags.c.tag_id).where(post_tags.c.post_id == post_id)),
+                    )
+                )
+                .order_by(tags.c.id)
+                .with_for_update(key_share=True)
+            )
+            tag_ids: dict[str, int] = {name: tag_id for name, tag_id in (await self._session.execute(counted)).all()}
             await self._session.execute(delete(post_tags).where(post_tags.c.post_id == post_id))
-            if not new_tags:
-                return
-            # Tags are shared and never deleted: one that another transaction is creating
-            # now is waited for, then skipped.
-            names = [{"name": name} for name in new_tags]
-            await self._session.execute(_insert_ignoring_duplicates(self._session, tags, "name"), names)
-            found = await self._session.execute(select(tags.c.name, tags.c.id).where(tags.c.name.in_(list(new_tags))))
-            tag_ids: dict[str, int] = {name: tag_id for name, tag_id in found.all()}
-            rows = [
-                {"post_id": post_id, "tag_id": tag_ids[name], "position": position}
-                for position, name in enumerate(new_tags)
-            ]
-            await self._session.execute(insert(post_tags), rows)
+            if new_tags:
+                rows = [
+                    {"post_id": post_id, "tag_id": tag_ids[name], "position": position}
+                    for position, name in enumerate(new_tags)
+                ]
+                await self._session.execute(insert(post_tags), rows)
 
     async def transfer_all(self, from_user_id: int, to_user_id: int, now: datetime) -> int:
         statement = update(posts).where(posts.c.author_id == from_user_id).values(author_id=to_user_id, updated_at=now)

@@ -163,6 +163,8 @@ tags = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(64), nullable=False, unique=True),
+    # Its articles (published posts), kept by triggers (migration 0007), never by the service.
+    Column("articles", Integer, nullable=False, server_default="0"),
 )
 
 post_tags = Table(

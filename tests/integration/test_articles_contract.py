@@ -96,6 +96,53 @@ async def test_tags_keep_their_order_are_replaced_whole_and_shared(backend: Back
     assert await backend.articles.tags() == ["mango"]
 
 
+async def test_a_tags_count_follows_its_articles_published_retagged_and_deleted(
+    backend: Backend, clock: ManualClock
+) -> None:
+    ann, bob = await people(backend.uow, clock, "ann", "bob")
+    post = await write(backend, clock, ann, "one", tags=("go", "rust"))
+    draft = await write(backend, clock, ann, "draft", tags=("go",), published=False)
+    bobs = await write(backend, clock, bob, "bob's", tags=("go", "rust"))
+
+    async def counts() -> dict[str, int]:
+        tags = ("go", "rust", "zig")
+        return {tag: (await titles(backend, ArticleFilter(tag=tag), Page(skip=0, limit=1)))[1] for tag in tags}
+
+    async def publish(post_id: int, published: bool) -> None:
+        async with backend.uow() as uow:
+            found = await uow.posts.get(post_id)
+            assert found is not None
+            found.edit(published=published, now=clock.now())
+            await uow.commit()
+
+    assert await counts() == {"go": 2, "rust": 2, "zig": 0}
+    await publish(draft.id or 0, True)
+    assert await counts() == {"go": 3, "rust": 2, "zig": 0}
+    await publish(post.id or 0, False)
+    assert await counts() == {"go": 2, "rust": 1, "zig": 0}
+    async with backend.uow() as uow:
+        found = await uow.posts.get(draft.id or 0)
+        assert found is not None
+        found.edit(published=False, now=clock.now())  # unpublished and retagged in one edit
+        await uow.posts.set_tags(draft.id or 0, ["zig", "rust"])
+        await uow.commit()
+    assert await counts() == {"go": 1, "rust": 1, "zig": 0}
+    await publish(draft.id or 0, True)
+    assert await counts() == {"go": 1, "rust": 2, "zig": 1}
+    async with backend.uow() as uow:
+        assert await uow.posts.delete(draft.id or 0)
+        await uow.commit()
+    assert await counts() == {"go": 1, "rust": 1, "zig": 0}
+    assert await backend.articles.tags() == ["go", "rust"]
+    async with backend.uow() as uow:
+        assert await uow.users.delete(bob)
+        await uow.commit()
+    assert bobs.id is not None and await counts() == {"go": 0, "rust": 0, "zig": 0}
+    assert await backend.articles.tags() == []
+    await publish(post.id or 0, True)
+    assert await counts() == {"go": 1, "rust": 1, "zig": 0}
+
+
 async def test_tags_of_a_missing_post_are_refused(backend: Backend, clock: ManualClock) -> None:
     for tags in (["a"], []):
         async with backend.uow() as uow:

@@ -6,7 +6,8 @@ the memory adapters and on a SQL adapter (SQLite always, PostgreSQL when the ser
 reachable). After every step the answers, and everything the readers show (all users by id,
 active users newest first, each user's profile and all posts as a superuser sees them, the
 posts an anonymous caller sees, and the drafts each user sees; the articles with their
-tags and counts of fans, the favourites of each user, and every tag in use), must be the
+tags and counts of fans, the favourites of each user, every tag in use and its count of
+articles), must be the
 same on both. Slugs are compared without the random suffix that makes a taken one free.
 
 Ids are the one thing allowed to differ: SQLite reuses the highest deleted rowid, the
@@ -229,11 +230,14 @@ class Reads:
     favorites: list[list[ArticleDTO]]
     """For each user (of ``users``), the articles they favour, as they see them."""
     tags: list[str]
+    tag_counts: dict[str, int]
+    """For each tag in use, the size of its list of articles."""
 
 
 async def read_everything(backend: Backend) -> Reads:
     users = await backend.users.list_page(ALL, active_only=False)
     drafts = PostFilter(published=False)
+    tags = await backend.articles.tags()
     return Reads(
         users=users,
         active_users=await backend.users.list_page(ALL, active_only=True),
@@ -248,7 +252,11 @@ async def read_everything(backend: Backend) -> Reads:
             ).articles
             for user in users
         ],
-        tags=await backend.articles.tags(),
+        tags=tags,
+        tag_counts={
+            tag: (await backend.articles.list_page(ArticleFilter(tag=tag), Page(skip=0, limit=1), viewer_id=None)).count
+            for tag in tags
+        },
     )
 
 
@@ -359,6 +367,7 @@ class Ids:
             articles=[self.article(a) for a in reads.articles],
             favorites=[[self.article(a) for a in liked] for liked in reads.favorites],
             tags=reads.tags,
+            tag_counts=reads.tag_counts,
         )
 
     def answer(self, answer: object) -> object:
@@ -496,6 +505,7 @@ class FidelityMachine(RuleBasedStateMachine):
             articles=[],
             favorites=[],
             tags=[],
+            tag_counts={},
         )
         self.steps = 0
 
@@ -554,6 +564,7 @@ class FidelityMachine(RuleBasedStateMachine):
         for index, user in enumerate(reads[names[0]].users):
             assert_same(f"Favourites of U{user.id} {after}", {n: reads[n].favorites[index] for n in names})
         assert_same(f"Tags {after}", {n: reads[n].tags for n in names})
+        assert_same(f"Articles per tag {after}", {n: reads[n].tag_counts for n in names})
 
     # --- rules ---------------------------------------------------------------------------
 

@@ -205,3 +205,34 @@ def test_a_post_written_without_a_slug_gets_a_random_unique_one(fresh_url: str) 
     slugs = on_connection(fresh_url, write_posts)
     assert len(set(slugs)) == 3
     assert all(re.fullmatch(r"post-[0-9a-f]{16}", slug) for slug in slugs), slugs
+
+
+def test_tags_get_their_counts_of_articles_from_the_taggings_already_there(fresh_url: str) -> None:
+    alembic(fresh_url, command.upgrade, "0006")
+
+    def tag_posts(connection: Connection) -> None:
+        connection.execute(
+            text("INSERT INTO users (id, email, username, hashed_password) VALUES (1, 'a@example.com', 'a', 'x')")
+        )
+        for post_id, published in ((1, True), (2, True), (3, False)):
+            connection.execute(
+                text("INSERT INTO posts (id, title, content, author_id, published) VALUES (:id, 'T', 'b', 1, :on)"),
+                {"id": post_id, "on": published},
+            )
+        connection.execute(
+            text("INSERT INTO tags (id, name) VALUES (1, 'both'), (2, 'one'), (3, 'draft'), (4, 'none')")
+        )
+        for post_id, tag_id in ((1, 1), (2, 1), (1, 2), (3, 2), (3, 3)):
+            connection.execute(
+                text("INSERT INTO post_tags (post_id, tag_id, position) VALUES (:post_id, :tag_id, 0)"),
+                {"post_id": post_id, "tag_id": tag_id},
+            )
+        connection.commit()
+
+    on_connection(fresh_url, tag_posts)
+    alembic(fresh_url, command.upgrade, "0007")
+
+    def counts(connection: Connection) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in connection.execute(text("SELECT name, articles FROM tags ORDER BY id"))]
+
+    assert on_connection(fresh_url, counts) == [("both", 2), ("one", 1), ("draft", 0), ("none", 0)]

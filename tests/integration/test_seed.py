@@ -210,3 +210,37 @@ def test_the_cli_refuses_a_seeded_database_and_forces_on_request(fresh_url: str)
     assert " post_tags, 100 favorites in " in forced.stdout
     sqlite = cli("seed", "--users", "20", env={"DATABASE_URL": "sqlite+aiosqlite:///./var/never.db"})
     assert sqlite.returncode == 1 and "needs PostgreSQL" in sqlite.stderr
+
+
+@pytest.mark.parametrize("foreign_keys", ["proven after the load (triggers skipped)", "checked per row"])
+async def test_each_tag_counts_its_published_articles_however_the_keys_were_checked(
+    fresh_url: str, hasher: Argon2PasswordHasher, foreign_keys: str
+) -> None:
+    connection = await connect(fresh_url)
+    per_row = foreign_keys == "checked per row"
+    try:
+        if per_row:  # a trigger of someone else's, which a load must not skip
+            await connection.execute(
+                "CREATE FUNCTION someone_elses() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$"
+            )
+            await connection.execute(
+                "CREATE TRIGGER someone_elses AFTER INSERT ON comments FOR EACH ROW EXECUTE FUNCTION someone_elses()"
+            )
+        report = await seed_demo_data(fresh_url, users=USERS, force=True, hasher=hasher, progress=lambda _line: None)
+        assert report.foreign_keys == foreign_keys
+        counts = await connection.fetch(
+            """SELECT articles, (SELECT count(*) FROM post_tags JOIN posts ON posts.id = post_tags.post_id
+                                 WHERE post_tags.tag_id = tags.id AND posts.published) AS counted
+               FROM tags ORDER BY id"""
+        )
+        assert [row["articles"] for row in counts] == [row["counted"] for row in counts]
+        assert counts[0]["articles"] > 0
+        enabled = await connection.fetchval(
+            "SELECT count(*) FROM pg_trigger WHERE tgenabled = 'O'"
+            " AND tgname IN ('count_tagging', 'count_publishing', 'untag_deleted_post')"
+        )
+        assert enabled == 3, "the counting triggers are on again"
+    finally:
+        if per_row:
+            await connection.execute("DROP TRIGGER someone_elses ON comments; DROP FUNCTION someone_elses()")
+        await connection.close()

@@ -9,7 +9,8 @@ has committed, the tables are vacuumed.
 
 As a superuser the load also skips the foreign-key triggers (``session_replication_role =
 replica``) and then proves every foreign key with one anti-join per key; otherwise the
-triggers check each row as usual.
+triggers check each row as usual. Either way the triggers that count each tag's articles
+(migration 0007's) stay off for the load, and each tag is counted once after it.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ Progress = Callable[[str], None]
 _TABLES = ("users", "posts", "comments", "follows", "tags", "post_tags", "favorites")
 # Emptied too: tokens refer to users.
 _EMPTIED = (*_TABLES, "access_tokens")
+
+# Migration 0007's, by table: they keep tags.articles, one row update per tagging, which
+# _recount does in one statement after the load (which deletes nothing: the third's work).
+_COUNTING_TRIGGERS = (("post_tags", "count_tagging"), ("posts", "count_publishing"), ("posts", "untag_deleted_post"))
 
 
 class SeedRefused(Exception):
@@ -141,6 +146,8 @@ async def _load(connection: Any, plan: SeedPlan, *, force: bool, report: SeedRep
         skip_triggers = await _may_skip_foreign_key_triggers(connection)
         if skip_triggers:
             await connection.execute("SET LOCAL session_replication_role = replica")
+        else:
+            await _set_counting_triggers(connection, "DISABLE")
         report.foreign_keys = "proven after the load (triggers skipped)" if skip_triggers else "checked per row"
     loads: Sequence[tuple[str, Sequence[str], Iterator[Batch], int]] = (
         ("users", USER_COLUMNS, user_batches(plan), plan.users),
@@ -163,6 +170,10 @@ async def _load(connection: Any, plan: SeedPlan, *, force: bool, report: SeedRep
         with report.phase("integrity"):
             await connection.execute("SET LOCAL session_replication_role = origin")
             await _prove_foreign_keys(connection)
+    else:
+        await _set_counting_triggers(connection, "ENABLE")
+    with report.phase("counts"):
+        await _recount(connection)
     with report.phase("sequences+analyze"):
         # The links (post_tags, favorites) are keyed by their pair and have no sequence.
         for table in (table for table, columns, *_ in loads if "id" in columns):
@@ -231,15 +242,16 @@ async def _secondary_indexes(connection: Any) -> list[_SecondaryIndex]:
 
 
 async def _may_skip_foreign_key_triggers(connection: Any) -> bool:
-    """Only a superuser may, only where the foreign keys' are the only triggers (a replica
-    session would skip any other silently), and only where ``_prove_foreign_keys`` can prove
-    every key afterwards (each has one column)."""
+    """Only a superuser may, only where the foreign keys' and the counts' (``_recount``)
+    are the only triggers (a replica session would skip any other silently), and only where
+    ``_prove_foreign_keys`` can prove every key afterwards (each has one column)."""
     return bool(
         await connection.fetchval(
             """
             SELECT current_setting('is_superuser') = 'on'
               AND NOT EXISTS (
-                SELECT 1 FROM pg_trigger WHERE tgrelid = ANY($1::text[]::regclass[]) AND NOT tgisinternal
+                SELECT 1 FROM pg_trigger
+                WHERE tgrelid = ANY($1::text[]::regclass[]) AND NOT tgisinternal AND tgname <> ALL($2::text[])
               )
               AND NOT EXISTS (
                 SELECT 1 FROM pg_constraint
@@ -247,7 +259,31 @@ async def _may_skip_foreign_key_triggers(connection: Any) -> bool:
               )
             """,
             list(_TABLES),
+            [trigger for _, trigger in _COUNTING_TRIGGERS],
         )
+    )
+
+
+async def _set_counting_triggers(connection: Any, state: str) -> None:
+    """Counting triggers off (``DISABLE``) for the load when the foreign keys' stay on, or
+    back on (``ENABLE``) after it, in the load's transaction."""
+    for table, trigger in _COUNTING_TRIGGERS:
+        await connection.execute(f"ALTER TABLE {table} {state} TRIGGER {trigger}")
+
+
+async def _recount(connection: Any) -> None:
+    """Each tag's articles, counted anew from the loaded taggings of published posts."""
+    await connection.execute(
+        """
+        UPDATE tags SET articles = counted.articles
+        FROM (
+            SELECT post_tags.tag_id, count(*) AS articles
+            FROM post_tags JOIN posts ON posts.id = post_tags.post_id
+            WHERE posts.published
+            GROUP BY post_tags.tag_id
+        ) AS counted
+        WHERE tags.id = counted.tag_id
+        """
     )
 
 
