@@ -3,16 +3,17 @@ statements, compiled once (see ``rows``), one per shape of a list.
 
 A page of articles is three statements in one snapshot, whatever its size: the page (each
 row with its author, whether the viewer follows them and favours it, and its count of
-fans), the tags of that same page (the page's ids again as a subquery: no IN list that
-grows with the rows), and the size of the whole list. The page's ids are found first, on
-the narrowing indexes alone; only those rows are then read whole, with their authors and
-their counts (not the rows an offset skips). The anonymous viewer is id 0, which no row
-has."""
+fans), the tags of the posts found (their ids bound as one list, see ``id_lists``), and
+the size of the whole list (a tag's alone: its kept count; a feed's: counted by its page,
+so two statements). The page's ids are found first, on the narrowing indexes alone; only
+those rows are then read whole, with their authors and their counts (not the rows an
+offset skips). The anonymous viewer is id 0, which no row has."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -28,8 +29,9 @@ from sqlalchemy import (
     select,
 )
 
+from adapters.sqlalchemy.id_lists import IdList, ids_in
 from adapters.sqlalchemy.replicas import ReadConnections
-from adapters.sqlalchemy.rows import Row
+from adapters.sqlalchemy.rows import Row, Rows
 from adapters.sqlalchemy.tables import comments, favorites, follows, is_storable_id, post_tags, posts, tags, users
 from application.ports.readers import ArticleReader, AuthorReader
 from application.queries import ArticleFilter, Page
@@ -107,7 +109,7 @@ def _narrowed(statement: Select[Any], *, tag: bool, author: bool, favorited: boo
 
 
 def _page_ids(**shape: bool) -> Select[Any]:
-    """The ids of one page of the list, newest first.
+    """The ids of one page of the list, newest first; a feed's also count the whole list.
 
     The feed is ordered by ``posts.id + 0``, which no index yields: so the followed
     authors' posts are read through their authors' index (each author's in ``posts``, a
@@ -115,28 +117,43 @@ def _page_ids(**shape: bool) -> Select[Any]:
     Ordered by the primary key itself, the planner may walk every post newest first,
     probing whether the viewer follows each author: about as many posts per page as there
     are authors for each one followed (a thousand of a million users: 20,000 posts for the
-    first page, 220,000 at offset 200), unbounded for authors who stopped writing."""
-    newest_first = (posts.c.id + literal_column("0")).desc() if shape["feed"] else posts.c.id.desc()
-    return _narrowed(select(posts.c.id), **shape).order_by(newest_first).offset(_skip).limit(_limit)
+    first page, 220,000 at offset 200), unbounded for authors who stopped writing. As every
+    post of the feed is read for that sort anyway, it is counted on the way (a window over
+    them), instead of read again by a statement of its own. The other lists read only their
+    page from an index in their order: counted so, the whole list would be read."""
+    if shape["feed"]:
+        ids = select(posts.c.id, func.count().over().label("listed"))
+        return _narrowed(ids, **shape).order_by((posts.c.id + literal_column("0")).desc()).offset(_skip).limit(_limit)
+    return _narrowed(select(posts.c.id), **shape).order_by(posts.c.id.desc()).offset(_skip).limit(_limit)
 
 
-def _statements(**shape: bool) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """(the page, the page's tags, the whole list's size) for one shape of list."""
-    page_ids = _page_ids(**shape)
-    listed = page_ids.subquery("page")
+@dataclass(frozen=True)
+class _List:
+    """The statements of one shape of list."""
+
+    page: Select[Any]
+    size: Select[Any]
+    """The whole list's size; where the page counts it too (``page_counts``), read only
+    for an empty page."""
+    page_counts: bool
+
+
+# A tag's articles are counted by the database as they change (migration 0007): counted here,
+# the most used tag's would be a probe into posts for each of its taggings.
+_tag_articles = select(tags.c.articles.label("count")).where(tags.c.name == bindparam("tag"))
+
+
+def _statements(**shape: bool) -> _List:
+    listed = _page_ids(**shape).subquery("page")
+    counted = (listed.c.listed,) if shape["feed"] else ()
     page = (
-        select(*_ARTICLE_COLUMNS)
+        select(*_ARTICLE_COLUMNS, *counted)
         .select_from(listed.join(posts, posts.c.id == listed.c.id).join(_author, _author.c.id == posts.c.author_id))
         .order_by(posts.c.id.desc())
     )
-    page_tags = (
-        select(post_tags.c.post_id, tags.c.name)
-        .join(tags, tags.c.id == post_tags.c.tag_id)
-        .where(post_tags.c.post_id.in_(page_ids.scalar_subquery()))
-        .order_by(post_tags.c.post_id, post_tags.c.position)
-    )
-    size = _narrowed(select(_count).select_from(posts), **shape)
-    return page, page_tags, size
+    if shape["tag"] and not (shape["author"] or shape["favorited"] or shape["feed"]):
+        return _List(page, _tag_articles, page_counts=False)
+    return _List(page, _narrowed(select(_count).select_from(posts), **shape), page_counts=shape["feed"])
 
 
 _LISTS = {
@@ -149,11 +166,13 @@ _FEED = _statements(tag=False, author=False, favorited=False, feed=True)
 
 _article_by_slug = _articles.where(posts.c.slug == bindparam("slug"), _published)
 _article_by_id = _articles.where(posts.c.id == bindparam("post_id"), _published)
-_tags_of_post = (
+# The tags of the articles read (a page's, or one), by the ids found: not the page's
+# narrowing again, which for a feed is a probe per followed author.
+_tags_of_posts = (
     select(post_tags.c.post_id, tags.c.name)
     .join(tags, tags.c.id == post_tags.c.tag_id)
-    .where(post_tags.c.post_id == bindparam("post_id"))
-    .order_by(post_tags.c.position)
+    .where(ids_in(post_tags.c.post_id, bindparam("post_ids", type_=IdList())))
+    .order_by(post_tags.c.post_id, post_tags.c.position)
 )
 _article_id_by_slug = select(posts.c.id).where(posts.c.slug == bindparam("slug"), _published)
 _comments_with_authors = select(
@@ -165,16 +184,7 @@ _comments_of_post = _comments_with_authors.where(comments.c.post_id == bindparam
 _comment_by_id = _comments_with_authors.join(posts, posts.c.id == comments.c.post_id).where(
     comments.c.id == bindparam("comment_id"), _published
 )
-# A probe per tag for its newest published post, not a scan of every tagging.
-_tags_in_use = (
-    select(tags.c.name)
-    .where(
-        exists()
-        .where(post_tags.c.tag_id == tags.c.id)
-        .where(exists().where(posts.c.id == post_tags.c.post_id, _published))
-    )
-    .order_by(tags.c.name)
-)
+_tags_in_use = select(tags.c.name).where(tags.c.articles > 0).order_by(tags.c.name)
 _profile = select(*_AUTHOR_COLUMNS).where(_author.c.username == bindparam("username"))
 _account = select(users.c.id, users.c.email, users.c.username, users.c.bio, users.c.image).where(
     users.c.id == bindparam("user_id")
@@ -211,6 +221,14 @@ def _article_dto(row: Row, tag_names: list[str]) -> ArticleDTO:
     )
 
 
+async def _tags_by_post(rows: Rows, post_ids: list[int]) -> dict[int, list[str]]:
+    """Each post's tag names in their order; nothing is read for no posts."""
+    tags_by_post: dict[int, list[str]] = defaultdict(list)
+    for tagging in await rows.all(_tags_of_posts, {"post_ids": post_ids}) if post_ids else []:
+        tags_by_post[tagging["post_id"]].append(tagging["name"])
+    return tags_by_post
+
+
 def _comment_dto(row: Row) -> ArticleCommentDTO:
     return ArticleCommentDTO(id=row["id"], body=row["body"], created_at=row["created_at"], author=_author_dto(row))
 
@@ -237,19 +255,16 @@ class SqlAlchemyArticleReader(ArticleReader):
     async def feed(self, viewer_id: int, page: Page) -> ArticlePageDTO:
         return await self._page(_FEED, _viewer(viewer_id), page)
 
-    async def _page(
-        self, statements: tuple[Select[Any], Select[Any], Select[Any]], parameters: dict[str, Any], page: Page
-    ) -> ArticlePageDTO:
-        page_statement, tags_statement, size_statement = statements
+    async def _page(self, statements: _List, parameters: dict[str, Any], page: Page) -> ArticlePageDTO:
         paged = {**parameters, "before_id": page.after_id or _BEFORE_ANY_ID, "skip": page.skip, "limit": page.limit}
         async with self._db.rows(consistent=True) as rows:
-            found = await rows.all(page_statement, paged)
-            tagged = await rows.all(tags_statement, paged) if found else []
-            size = await rows.first(size_statement, {**parameters, "before_id": _BEFORE_ANY_ID})
-        tags_by_post: dict[int, list[str]] = defaultdict(list)
-        for tagging in tagged:
-            tags_by_post[tagging["post_id"]].append(tagging["name"])
-        count = 0 if size is None else size["count"]
+            found = await rows.all(statements.page, paged)
+            tags_by_post = await _tags_by_post(rows, [row["id"] for row in found])
+            if statements.page_counts and found:
+                count = found[0]["listed"]
+            else:
+                size = await rows.first(statements.size, {**parameters, "before_id": _BEFORE_ANY_ID})
+                count = 0 if size is None else size["count"]
         return ArticlePageDTO(articles=[_article_dto(row, tags_by_post[row["id"]]) for row in found], count=count)
 
     async def get(self, slug: str, *, viewer_id: int | None) -> ArticleDTO | None:
@@ -265,8 +280,8 @@ class SqlAlchemyArticleReader(ArticleReader):
             found = await rows.first(statement, parameters)
             if found is None:
                 return None
-            tagged = await rows.all(_tags_of_post, {"post_id": found["id"]})
-        return _article_dto(found, [tagging["name"] for tagging in tagged])
+            tags_by_post = await _tags_by_post(rows, [found["id"]])
+        return _article_dto(found, tags_by_post[found["id"]])
 
     async def comments(self, slug: str, *, viewer_id: int | None) -> list[ArticleCommentDTO] | None:
         async with self._db.rows(consistent=True) as rows:
