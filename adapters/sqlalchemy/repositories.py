@@ -155,11 +155,11 @@ class SqlAlchemyPostRepository(PostRepository):
         if not is_storable_id(post_id):
             raise PostNotFound()
         # Each tagging moves its tag's count of articles (migration 0007's triggers), and a
-        # change of the post's published flag, flushed at commit, moves them all: so the
-        # post, then every tag whose count may move, are locked first, in that order, and
-        # nothing is flushed before. Retags and publishes of posts that share tags then wait
-        # for each other instead of locking the counts in crossed orders into a deadlock.
-        with storage_errors(), self._session.no_autoflush:
+        # change of the post's published flag, flushed at commit (the session does not
+        # autoflush), moves them all: so the post, then every tag whose count may move, are
+        # locked first, in that order. Retags and publishes of posts that share tags then
+        # wait for each other instead of locking the counts in crossed orders into a deadlock.
+        with storage_errors():
             # Until commit: retags of one post run one after the other (the second replaces
             # the first's tags rather than colliding with them), and a deletion waits.
             locked = select(posts.c.id).where(posts.c.id == post_id).with_for_update(key_share=True)
