@@ -90,7 +90,7 @@ def create_app(container: Container, *, direct_reads: bool = True) -> FastAPI:
     settings = container.settings()
     direct = (lambda: DirectRoutes(app)) if direct_reads else None
     app.add_middleware(
-        Edge, metrics=app.state.metrics, openapi=app.openapi, direct=direct, access_log=settings.access_log
+        Edge, metrics=app.state.metrics, routes=lambda: app.routes, direct=direct, access_log=settings.access_log
     )
     if settings.cors_origin_list:
         # Outside the edge, which would refuse a preflight's OPTIONS as a method the API lacks.

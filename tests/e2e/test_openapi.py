@@ -5,6 +5,7 @@ every method of the path."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -196,3 +197,16 @@ async def test_a_405_names_every_method_of_the_path_and_a_literal_path_wins(hash
             response = await client.request(method, url)
             assert (response.status_code, response.headers.get("allow")) == (405, allowed), f"{method} {url}"
             assert response.json() == {"detail": "Method Not Allowed"}
+
+
+async def test_every_documented_path_refuses_an_undocumented_method_naming_the_documents_methods(
+    hasher: Argon2PasswordHasher,
+) -> None:
+    """The edge reads the methods off the routes, not the document: they must agree."""
+    async with serving(wired(Settings(persistence="memory"), hasher)) as client:
+        document = (await client.get("/openapi.json")).json()
+        for path, item in document["paths"].items():
+            documented = sorted(method.upper() for method in item)
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            response = await client.request("TRACE", url)
+            assert (response.status_code, response.headers.get("allow")) == (405, ", ".join(documented)), path
