@@ -47,15 +47,23 @@ async def migrate(url: str) -> None:
         await engine.dispose()
 
 
+# Every sequence of the schema back to 1, as TRUNCATE ... RESTART IDENTITY would.
+_RESTART_SEQUENCES = (
+    "SELECT setval(oid::regclass, 1, false) FROM pg_class"
+    " WHERE relkind = 'S' AND relnamespace = current_schema()::regnamespace"
+)
+
+
 async def empty_tables(url: str) -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE's new files for
+            # every table cost 55-70 ms a test here, against 10 for DELETE and the sequences.
+            for table in TABLES:
+                await connection.execute(text(f"DELETE FROM {table}"))
             if connection.dialect.name == "postgresql":
-                await connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-            else:
-                for table in TABLES:
-                    await connection.execute(text(f"DELETE FROM {table}"))
+                await connection.execute(text(_RESTART_SEQUENCES))
     finally:
         await engine.dispose()
 
