@@ -272,7 +272,8 @@ async def _set_counting_triggers(connection: Any, state: str) -> None:
 
 
 async def _recount(connection: Any) -> None:
-    """Each tag's articles, counted anew from the loaded taggings of published posts."""
+    """Each tag's articles, counted anew from the loaded taggings of published posts (as
+    migration 0007's backfill does; the migration keeps its own copy, as it was then)."""
     await connection.execute(
         """
         UPDATE tags SET articles = counted.articles
