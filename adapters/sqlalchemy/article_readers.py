@@ -5,7 +5,7 @@ A page of articles is three statements in one snapshot, whatever its size: the p
 row with its author, whether the viewer follows them and favours it, and its count of
 fans), the tags of the posts found (their ids bound as one list, see ``id_lists``), and
 the size of the whole list (a tag's alone: its kept count; a feed's: counted by its page,
-so two statements). The page's ids are found first, on the narrowing indexes alone; only
+so two statements, unless a keyset cuts the page). The page's ids are found first, on the narrowing indexes alone; only
 those rows are then read whole, with their authors and their counts (not the rows an
 offset skips). The anonymous viewer is id 0, which no row has."""
 
@@ -134,7 +134,7 @@ class _List:
     page: Select[Any]
     size: Select[Any]
     """The whole list's size; where the page counts it too (``page_counts``), read only
-    for an empty page."""
+    for an empty page or one after a keyset."""
     page_counts: bool
 
 
@@ -260,7 +260,8 @@ class SqlAlchemyArticleReader(ArticleReader):
         async with self._db.rows(consistent=True) as rows:
             found = await rows.all(statements.page, paged)
             tags_by_post = await _tags_by_post(rows, [row["id"] for row in found])
-            if statements.page_counts and found:
+            # The page counts what it reads: the whole list only when no keyset cuts it.
+            if statements.page_counts and found and not page.after_id:
                 count = found[0]["listed"]
             else:
                 size = await rows.first(statements.size, {**parameters, "before_id": _BEFORE_ANY_ID})

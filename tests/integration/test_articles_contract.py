@@ -254,6 +254,8 @@ async def test_the_feed_holds_the_followed_authors_articles_newest_first(backend
     assert [a.title for a in (await backend.articles.feed(ann, Page(skip=1, limit=5))).articles] == ["b1"]
     past_the_end = await backend.articles.feed(ann, Page(skip=5, limit=5))
     assert (past_the_end.articles, past_the_end.count) == ([], 2)
+    after_the_newest = await backend.articles.feed(ann, Page(after_id=feed.articles[0].id, limit=5))
+    assert ([a.title for a in after_the_newest.articles], after_the_newest.count) == (["b1"], 2), "the whole feed"
 
 
 async def test_drafts_are_no_articles_and_their_comments_none(backend: Backend, clock: ManualClock) -> None:
