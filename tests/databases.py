@@ -47,6 +47,14 @@ async def migrate(url: str) -> None:
         await engine.dispose()
 
 
+TAG_COUNTS = """
+SELECT tags.name, tags.articles,
+       (SELECT count(*) FROM post_tags JOIN posts ON posts.id = post_tags.post_id
+        WHERE post_tags.tag_id = tags.id AND posts.published) AS counted
+FROM tags ORDER BY tags.id
+"""
+"""Each tag's name, its kept count of articles, and that count made anew from the taggings."""
+
 # Every sequence of the schema back to 1, as TRUNCATE ... RESTART IDENTITY would.
 _RESTART_SEQUENCES = (
     "SELECT setval(oid::regclass, 1, false) FROM pg_class"

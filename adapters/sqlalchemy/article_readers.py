@@ -5,9 +5,9 @@ A page of articles is three statements in one snapshot, whatever its size: the p
 row with its author, whether the viewer follows them and favours it, and its count of
 fans), the tags of the posts found (their ids bound as one list, see ``id_lists``), and
 the size of the whole list (a tag's alone: its kept count; a feed's: counted by its page,
-so two statements, unless a keyset cuts the page). The page's ids are found first, on the narrowing indexes alone; only
-those rows are then read whole, with their authors and their counts (not the rows an
-offset skips). The anonymous viewer is id 0, which no row has."""
+so two statements, unless a keyset cuts the page). The page's ids are found first, on the
+narrowing indexes alone; only those rows are then read whole, with their authors and their
+counts (not the rows an offset skips). The anonymous viewer is id 0, which no row has."""
 
 from __future__ import annotations
 
@@ -122,9 +122,10 @@ def _page_ids(**shape: bool) -> Select[Any]:
     them), instead of read again by a statement of its own. The other lists read only their
     page from an index in their order: counted so, the whole list would be read."""
     if shape["feed"]:
-        ids = select(posts.c.id, func.count().over().label("listed"))
-        return _narrowed(ids, **shape).order_by((posts.c.id + literal_column("0")).desc()).offset(_skip).limit(_limit)
-    return _narrowed(select(posts.c.id), **shape).order_by(posts.c.id.desc()).offset(_skip).limit(_limit)
+        ids, newest_first = select(posts.c.id, func.count().over().label("listed")), posts.c.id + literal_column("0")
+    else:
+        ids, newest_first = select(posts.c.id), posts.c.id
+    return _narrowed(ids, **shape).order_by(newest_first.desc()).offset(_skip).limit(_limit)
 
 
 @dataclass(frozen=True)

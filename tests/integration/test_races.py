@@ -38,6 +38,7 @@ from application.use_cases.update_post import UpdatePost, UpdatePostCommand
 from domain.posts import Post
 from entrypoints.container import Container
 from tests.conftest import database_url, people
+from tests.databases import TAG_COUNTS
 from tests.e2e.conftest import serving, sql_settings, wired
 from tests.e2e.helpers import (
     ALREADY_REGISTERED,
@@ -369,12 +370,6 @@ async def test_of_two_simultaneous_deletes_one_answers_204_and_the_other_404(ser
 
 COUNTED_TAGS = ("a", "b", "c", "d", "e")
 COUNT_ROUNDS, COUNTED_POSTS = 12, 6
-RECOUNT = """
-SELECT tags.name, tags.articles,
-       (SELECT count(*) FROM post_tags JOIN posts ON posts.id = post_tags.post_id
-        WHERE post_tags.tag_id = tags.id AND posts.published) AS counted
-FROM tags ORDER BY tags.name
-"""
 
 
 async def test_retags_publishes_and_deletions_at_once_keep_every_tags_count_exact(
@@ -443,7 +438,7 @@ async def test_retags_publishes_and_deletions_at_once_keep_every_tags_count_exac
         # The raw writer's post may be the deleted one, and its insert, ordered by nothing,
         # may cross a retag's into a deadlock that the server ends by aborting either.
         assert raw is None or isinstance(raw, IntegrityError | DBAPIError), f"round {round_}: {raw!r}"
-        counts = await rows(database, RECOUNT)
+        counts = await rows(database, TAG_COUNTS)
         assert [(name, kept) for name, kept, _ in counts] == [(name, counted) for name, _, counted in counts], (
             f"round {round_}"
         )

@@ -13,6 +13,7 @@ from adapters.security.argon2 import Argon2PasswordHasher
 from adapters.sqlalchemy.seed.postgres import DEMO_PASSWORD, DatabaseNotEmpty, NotPostgres, seed_demo_data
 from adapters.sqlalchemy.seed.rows import FEED_READER
 from tests.conftest import migrated_postgres_database
+from tests.databases import TAG_COUNTS
 from tests.integration.test_entrypoints import cli
 
 pytestmark = pytest.mark.postgres
@@ -228,11 +229,7 @@ async def test_each_tag_counts_its_published_articles_however_the_keys_were_chec
             )
         report = await seed_demo_data(fresh_url, users=USERS, force=True, hasher=hasher, progress=lambda _line: None)
         assert report.foreign_keys == foreign_keys
-        counts = await connection.fetch(
-            """SELECT articles, (SELECT count(*) FROM post_tags JOIN posts ON posts.id = post_tags.post_id
-                                 WHERE post_tags.tag_id = tags.id AND posts.published) AS counted
-               FROM tags ORDER BY id"""
-        )
+        counts = await connection.fetch(TAG_COUNTS)
         assert [row["articles"] for row in counts] == [row["counted"] for row in counts]
         assert counts[0]["articles"] > 0
         enabled = await connection.fetchval(
